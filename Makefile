@@ -1,0 +1,91 @@
+# Scaling your science with parallel computing — top-level Makefile.
+# `make` (or `make help`) lists the targets and the lessons.
+
+SHELL   := /bin/bash
+LESSONS := $(sort $(notdir $(patsubst %/,%,$(wildcard solutions/[0-9][0-9]-*/))))
+LESSON  ?=
+NP      ?= 4
+VARIANT ?= solution
+MPI     ?= system
+ARGS    ?=
+PROG    ?=
+DEPS    := docker/install-deps.sh
+
+# LESSON=02 and LESSON=02-hello both name lesson 02-hello.
+L := $(firstword $(filter $(LESSON) $(LESSON)-%,$(LESSONS)))
+
+.PHONY: help deps all test site run-lesson check-lesson verify bench clean lessons
+.DEFAULT_GOAL := help
+
+help:
+	@echo "Scaling your science with parallel computing"
+	@echo
+	@echo "  make deps                         install what is missing (Debian packages, via $(DEPS))"
+	@echo "  make all                          build every solution and exercise"
+	@echo "  make test                         install, build, run the whole test suite and build the site"
+	@echo "  make site                         build the Sphinx site into site/_build/html (warnings are errors)"
+	@echo "  make run-lesson LESSON=02 NP=4    build and run one lesson's program"
+	@echo "       [VARIANT=solution|exercise] [MPI=system|openmpi|mpich] [PROG=name] [ARGS=\"...\"]"
+	@echo "  make check-lesson LESSON=02       run one lesson's tests   [VARIANT=exercise grades the exercise]"
+	@echo "  make verify                       lesson 00: one PASS/FAIL line per component"
+	@echo "  make bench                        run the benchmarks, write lessons/_data/*.csv"
+	@echo "  make clean                        remove builds and the site"
+	@echo
+	@$(MAKE) --no-print-directory lessons
+
+lessons:
+	@echo "Lessons:"
+	@for l in $(LESSONS); do printf '  %s\n' "$$l"; done
+
+deps:
+	@$(DEPS)
+
+all: deps
+	@set -e; for l in $(LESSONS); do \
+	  for v in solutions exercises; do \
+	    echo "== build $$v/$$l"; $(MAKE) --no-print-directory -C $$v/$$l all; \
+	  done; \
+	done
+
+test: deps
+	@tests/run-suite.sh
+
+site: deps
+	@$(MAKE) --no-print-directory -C site html
+
+# Resolve LESSON for the targets that need one.
+define need-lesson
+	@if [ -z "$(LESSON)" ]; then echo "LESSON is not set (LESSON=02 or LESSON=02-hello)."; \
+	   $(MAKE) --no-print-directory lessons; exit 2; fi
+	@if [ -z "$(L)" ]; then echo "no lesson '$(LESSON)'."; \
+	   $(MAKE) --no-print-directory lessons; exit 2; fi
+	@case "$(VARIANT)" in solution|exercise) ;; \
+	   *) echo "VARIANT=$(VARIANT): use solution or exercise"; exit 2;; esac
+endef
+
+run-lesson: deps
+	$(need-lesson)
+	@$(MAKE) --no-print-directory -C $(VARIANT)s/$(L) MPI=$(MPI) run NP=$(NP) \
+	   $(if $(PROG),PROG=$(PROG)) ARGS='$(ARGS)'
+
+check-lesson: deps
+	$(need-lesson)
+	@$(if $(filter exercise,$(VARIANT)),LESSON_DIR=$(CURDIR)/exercises/$(L)) MPI=$(MPI) \
+	   tests/run-suite.sh tests/$(L).bats
+
+verify: deps
+	@$(MAKE) --no-print-directory -C solutions/00-environment verify
+
+bench: deps
+	@set -e; for l in $(LESSONS); do \
+	  if grep -q '^bench:' solutions/$$l/Makefile; then \
+	    echo "== bench $$l"; $(MAKE) --no-print-directory -C solutions/$$l bench; \
+	  fi; \
+	done
+
+clean:
+	@for l in $(LESSONS); do \
+	  $(MAKE) --no-print-directory -s -C solutions/$$l clean; \
+	  $(MAKE) --no-print-directory -s -C exercises/$$l clean; \
+	done
+	rm -rf site/_build lessons/_figures

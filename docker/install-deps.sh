@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# install-deps.sh — install everything the course needs, from Debian packages only.
+#
+# One script for every entry point: `make deps` (and so `make test` and
+# `make run-lesson`), docker/Dockerfile and .ci/run all call it.  It installs
+# only what is missing, so a second run costs a few dpkg queries.
+#
+#   docker/install-deps.sh            install what is missing (sudo when not root)
+#   docker/install-deps.sh --check    exit 0 when nothing is missing, 1 otherwise
+#   docker/install-deps.sh --list     print the package list
+#
+# Debian 12 "bookworm" and Ubuntu 24.04 have all of these packages.
+set -euo pipefail
+
+PACKAGES=(
+  # compilers and build tools (pkgconf is not pulled in by --no-install-recommends)
+  g++ make pkgconf ca-certificates procps coreutils
+  # the two MPIs: Open MPI is the default (PETSc, SLEPc and FFTW-MPI are built on it),
+  # MPICH sits beside it as mpicxx.mpich / mpiexec.mpich
+  openmpi-bin libopenmpi-dev mpich libmpich-dev
+  # numerical libraries
+  petsc-dev slepc-dev libfftw3-dev libfftw3-mpi-dev
+  # independent references used by tests and benchmarks
+  netpipe-openmpi netpipe-mpich2
+  # test suite
+  bats bats-assert bats-support
+  # the site: Sphinx, theme and extensions, API pages, figures
+  python3 python3-sphinx furo python3-sphinx-copybutton python3-sphinx-tabs
+  python3-breathe doxygen python3-matplotlib python3-numpy
+)
+
+case "${1:-}" in
+  --list) printf '%s\n' "${PACKAGES[@]}"; exit 0 ;;
+  --check|"") ;;
+  *) echo "usage: $0 [--check|--list]" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: this script needs a Debian or Ubuntu system (apt-get); install by hand: ${PACKAGES[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  [ "${1:-}" = "--check" ] || echo "install-deps: all ${#PACKAGES[@]} packages are installed"
+  exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+  echo "install-deps: missing: ${missing[*]}"
+  exit 1
+fi
+
+cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO=(sudo)
+elif command -v sudo >/dev/null 2>&1 && [ -t 0 ]; then
+  SUDO=(sudo)          # interactive: sudo will ask for the password
+else
+  echo "install-deps: missing packages and no root or sudo; ask an administrator to run:" >&2
+  echo "  apt-get update && ${cmd[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -q
+"${SUDO[@]}" "${cmd[@]}"
+echo "install-deps: done"

@@ -1,0 +1,46 @@
+/**
+ * @file hello_square.cpp
+ * @brief Lesson 02 exercise 1: every rank prints the square of its rank.
+ *
+ * Fill in the TODO: compute the square of this rank.  Rank 0 adds the squares
+ * with MPI_Reduce and compares them with (N-1)N(2N-1)/6.
+ * Run: `make run PROG=hello_square NP=4`; grade: `make check`.
+ */
+#include <mpi.h>
+
+#include <cstdio>
+
+#include "cli.hpp"
+
+int main(int argc, char** argv)
+{
+  MPI_Init(&argc, &argv);
+
+  Options opt(argc, argv,
+              "usage: hello_square [--help]\n"
+              "Every rank prints its rank and its rank squared.\n");
+  opt.finish();
+
+  int rank = 0, size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+
+  long square = 0;  // TODO: the square of this rank
+  std::printf("Process %d of %d has value %ld\n", rank, size, square);
+  std::fflush(stdout);
+
+  long square_sum = 0;
+  MPI_Reduce(&square, &square_sum, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+
+  if (rank == 0) {
+    const long n = size;
+    const long expected = (n - 1) * n * (2 * n - 1) / 6;
+    std::printf("size = %d\n", size);
+    std::printf("square_sum = %ld\n", square_sum);
+    std::printf("square_sum_expected = %ld\n", expected);
+    std::printf("check = %s\n", square_sum == expected ? "PASS" : "FAIL");
+  }
+
+  MPI_Finalize();
+  return 0;
+}

@@ -1,0 +1,122 @@
+# helpers.bash — shared by every tests/NN-slug.bats.
+#
+# A lesson's tests run against one build directory:
+#   LESSON_DIR   the lesson folder under test (default: solutions/NN-slug);
+#                `make check` inside exercises/NN-slug sets it to the exercise.
+#   MPI          system (mpicxx/mpiexec, the default), openmpi or mpich.
+#   TEST_TIMEOUT seconds one mpiexec may take before it counts as a hang (default 60).
+#
+# Conventions the programs follow (see STYLE): rank 0 prints `name = value` lines;
+# every program prints `size = N`; a bad input prints one line `error: ...` from
+# rank 0 and every rank exits non-zero.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+COURSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# The environment every launch uses: Open MPI refuses root and more ranks than
+# cores unless told; quiet drops Open MPI's multi-line trailer after a non-zero
+# exit, so a bad input shows only the program's own line.  MPICH ignores these.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_orte_execute_quiet=1
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+
+# lesson_init NN-slug: set SOL, EX, DIR (the folder under test) and the MPI tools.
+lesson_init() {
+  LESSON="$1"
+  SOL="$COURSE_ROOT/solutions/$LESSON"
+  EX="$COURSE_ROOT/exercises/$LESSON"
+  DIR="${LESSON_DIR:-$SOL}"
+  MPI="${MPI:-system}"
+  mpi_tools "$MPI"
+}
+
+# mpi_tools system|openmpi|mpich: set MPIEXEC for that MPI.
+mpi_tools() {
+  case "$1" in
+    system)  MPIEXEC=mpiexec ;;
+    openmpi) MPIEXEC=mpiexec.openmpi ;;
+    mpich)   MPIEXEC=mpiexec.mpich ;;
+    *) echo "unknown MPI '$1' (system, openmpi or mpich)" >&2; return 1 ;;
+  esac
+}
+
+# build DIR [MPI]: build a lesson folder quietly; show the compiler output on failure.
+build() {
+  local dir="$1" mpi="${2:-$MPI}" log
+  log="$(make -s --no-print-directory -C "$dir" MPI="$mpi" all 2>&1)" || {
+    echo "$log" >&2; echo "build of $dir with MPI=$mpi failed" >&2; return 1; }
+}
+
+# bin DIR PROGRAM [MPI]: path of a built program.
+bin() { echo "$1/build/${3:-$MPI}/$2"; }
+
+# mpirun NP PROGRAM [ARGS...]: run under the timeout with `run`, output (stdout
+# and stderr) in $output.  A hang shows as status 124.
+mpirun() {
+  local np="$1"; shift
+  run timeout -k 5 "${TEST_TIMEOUT:-60}" "$MPIEXEC" -n "$np" "$@"
+}
+
+# value NAME: the value of the first `NAME = value` line in $output.
+value() {
+  local v
+  v="$(printf '%s\n' "$output" | sed -n "s/^$1 = //p" | head -n 1)"
+  [ -n "$v" ] || { echo "no line '$1 = ...' in the output:" >&2; printf '%s\n' "$output" >&2; return 1; }
+  printf '%s\n' "$v"
+}
+
+# assert_value NAME EXPECTED: exact match (integers, words).
+assert_value() {
+  local v; v="$(value "$1")" || return 1
+  [ "$v" = "$2" ] || { echo "$1 = $v, expected $2" >&2; return 1; }
+}
+
+# assert_close NAME EXPECTED TOL [rel|abs]: |value - expected| <= tol
+# (relative to |expected| with rel, the default).
+assert_close() {
+  local v; v="$(value "$1")" || return 1
+  [[ "$v" =~ ^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$ ]] || { echo "$1 = '$v' is not a number" >&2; return 1; }
+  awk -v n="$1" -v v="$v" -v e="$2" -v t="$3" -v m="${4:-rel}" 'BEGIN {
+      d = v - e; if (d < 0) d = -d
+      s = (m == "rel") ? ((e < 0) ? -e : e) : 1; if (s == 0) s = 1
+      if (d > t * s) { printf "%s = %s, expected %s within %s (%s)\n", n, v, e, t, m > "/dev/stderr"; exit 1 }
+    }'
+}
+
+# assert_below NAME LIMIT: value <= limit (errors, residuals).
+assert_below() {
+  local v; v="$(value "$1")" || return 1
+  awk -v v="$v" -v l="$2" 'BEGIN { if (!(v + 0 <= l + 0)) exit 1 }' \
+    || { echo "$1 = $v, expected <= $2" >&2; return 1; }
+}
+
+# assert_size NP: the program saw NP ranks.  Catches a program built with one
+# MPI and launched with the other, which runs as NP separate one-rank jobs.
+assert_size() {
+  local n
+  n="$(printf '%s\n' "$output" | grep -c '^size = ')" || true
+  [ "$n" -eq 1 ] || { echo "expected one 'size = $1' line, found $n (mixed MPIs?):" >&2; printf '%s\n' "$output" >&2; return 1; }
+  assert_value size "$1"
+}
+
+# assert_ok NP: the run succeeded with NP ranks.
+assert_ok() {
+  [ "$status" -eq 0 ] || { echo "exit status $status:" >&2; printf '%s\n' "$output" >&2; return 1; }
+  assert_size "$1"
+}
+
+# assert_bad_input PATTERN: the last run failed cleanly: non-zero exit, not a
+# timeout, and exactly one line of output, `error: ...` matching PATTERN.
+assert_bad_input() {
+  [ "$status" -ne 0 ] || { echo "expected a non-zero exit, got 0:" >&2; printf '%s\n' "$output" >&2; return 1; }
+  [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || { echo "the run hung (killed by the timeout)" >&2; return 1; }
+  [ "${#lines[@]}" -eq 1 ] || { echo "expected one line, got ${#lines[@]}:" >&2; printf '%s\n' "$output" >&2; return 1; }
+  [[ "${lines[0]}" == error:* ]] || { echo "expected 'error: ...', got: ${lines[0]}" >&2; return 1; }
+  [[ "${lines[0]}" =~ $1 ]] || { echo "error line does not match /$1/: ${lines[0]}" >&2; return 1; }
+}
+
+# skip_unless_exercise_test: tests of the exercise itself run only in the full
+# suite, not in `make check` inside an exercise (there the exercise is DIR).
+skip_in_check() { [ -z "${LESSON_DIR:-}" ] || skip "part of the course suite, not of make check"; }
