@@ -8,6 +8,7 @@
 #   docker/install-deps.sh            install what is missing (sudo when not root)
 #   docker/install-deps.sh --check    exit 0 when nothing is missing, 1 otherwise
 #   docker/install-deps.sh --list     print the package list
+#   EXTRA_PACKAGES="a b" docker/install-deps.sh   also install these
 #
 # Debian 12 "bookworm" and Ubuntu 24.04 have all of these packages.
 set -euo pipefail
@@ -28,6 +29,8 @@ PACKAGES=(
   python3 python3-sphinx furo python3-sphinx-copybutton python3-sphinx-tabs
   python3-breathe doxygen python3-matplotlib python3-numpy
 )
+# shellcheck disable=SC2206
+PACKAGES+=(${EXTRA_PACKAGES:-})
 
 case "${1:-}" in
   --list) printf '%s\n' "${PACKAGES[@]}"; exit 0 ;;
