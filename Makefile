@@ -47,7 +47,7 @@ all: deps
 	  done; \
 	done
 
-test: deps
+test: all
 	@tests/run-suite.sh
 
 site: deps

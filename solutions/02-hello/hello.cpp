@@ -35,12 +35,16 @@ int main(int argc, char** argv)
   int host_len = 0;
   MPI_Get_processor_name(host, &host_len);
 
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+
   std::printf("Hello from rank %d of %d on %s\n", rank, size, host);
   std::fflush(stdout);
 
   // Every rank contributes its rank; only rank 0 receives the total.
   long my_rank = rank, rank_sum = 0;
   MPI_Reduce(&my_rank, &rank_sum, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+  const double elapsed = MPI_Wtime() - t0;
 
   if (rank == 0) {
     char version[MPI_MAX_LIBRARY_VERSION_STRING];
@@ -55,6 +59,7 @@ int main(int argc, char** argv)
     std::printf("rank_sum = %ld\n", rank_sum);
     std::printf("rank_sum_expected = %ld\n", expected);
     std::printf("check = %s\n", rank_sum == expected ? "PASS" : "FAIL");
+    std::printf("time_s = %.6f\n", elapsed);
   }
 
   MPI_Finalize();
