@@ -1,0 +1,160 @@
+/**
+ * @file task_farm.cpp
+ * @brief Lesson 03 exercise: a task farm.  Rank 0 hands out T ranges of
+ * integers, the workers count the primes in them, and rank 0 adds up pi(M).
+ *
+ * The bookkeeping is written; the messages are yours (the TODOs): sending a
+ * task or the stop tag, receiving any worker's result, and the worker's loop.
+ * As given, no task is sent and the program prints `check = FAIL`.
+ *
+ * Task k (k = 0..T-1) is the range (kM/T, (k+1)M/T]; together the tasks cover
+ * 1..M, so the counts add up to pi(M), the number of primes <= M.  Trial
+ * division costs more for larger numbers, so the tasks are not equal.
+ * Rank 0 only manages: it sends every worker one task (the tag is the task
+ * id), then waits for any result (MPI_ANY_SOURCE, MPI_ANY_TAG).  The status
+ * says who finished (MPI_SOURCE) and which task it was (MPI_TAG); that worker
+ * gets the next task, or a message with TAG_STOP when none are left.  Fast
+ * workers simply take more tasks: the load balances itself.
+ * Rank 0 checks the total against a sieve of Eratosthenes (a different
+ * algorithm) and that every task came back exactly once: `primes` equals
+ * `primes_expected` and `check = PASS`.  Needs at least 2 ranks.
+ * Run: `make run PROG=task_farm NP=4 ARGS="--tasks 10"`.
+ */
+#include <mpi.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+
+namespace {
+// Task ids are tags.  The MPI standard guarantees tags up to 32767 only
+// (MPI_TAG_UB may be larger), so the stop tag is the last of those.
+constexpr int TAG_STOP = 32767;
+constexpr long MAX_TASKS = TAG_STOP;
+
+bool is_prime(long k)
+{
+  if (k < 2) return false;
+  if (k % 2 == 0) return k == 2;
+  for (long d = 3; d * d <= k; d += 2)
+    if (k % d == 0) return false;
+  return true;
+}
+
+// The work unit: primes in (lo, hi] by trial division.
+long count_primes(long lo, long hi)
+{
+  long count = 0;
+  for (long k = lo + 1; k <= hi; ++k) count += is_prime(k);
+  return count;
+}
+
+// The reference: pi(m) by the sieve of Eratosthenes.
+long sieve_count(long m)
+{
+  std::vector<char> composite(m + 1, 0);
+  long count = 0;
+  for (long k = 2; k <= m; ++k) {
+    if (composite[k]) continue;
+    ++count;
+    for (long q = k * k; q <= m; q += k) composite[q] = 1;
+  }
+  return count;
+}
+}  // namespace
+
+int main(int argc, char** argv)
+{
+  MPI_Init(&argc, &argv);
+
+  int rank = 0, size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+
+  Options opt(argc, argv,
+              "usage: task_farm [--tasks T] [--limit M] [--help]\n"
+              "Rank 0 splits 1..M (default 2000000) into T tasks (default 40) and hands them\n"
+              "to the other ranks, which count the primes in each.  Needs at least 2 ranks.\n");
+  const long tasks = opt.integer("--tasks", 40, 1, MAX_TASKS);
+  const long limit = opt.integer("--limit", 2000000, 2, 1000000000);
+  opt.finish();
+  if (size < 2) fail_all("task_farm needs at least 2 ranks (1 manager + workers), got " +
+                         std::to_string(size));
+
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+
+  if (rank == 0) {
+    const int workers = size - 1;
+    std::vector<long> result(tasks, 0), arrivals(tasks, 0), done_by(size, 0);
+    // A task is (lo, hi]; the tag carries its id.
+    auto send_task = [&](long k, int worker) {
+      const long range[2] = {k * limit / tasks, (k + 1) * limit / tasks};
+      // TODO: MPI_Send the two longs of `range` to `worker`; the tag is the task id k.
+      (void)range; (void)worker;
+    };
+    auto send_stop = [&](int worker) {
+      // TODO: MPI_Send an empty message (count 0) to `worker` with tag TAG_STOP.
+      (void)worker;
+    };
+
+    long next = 0;   // the next task to hand out
+    for (int w = 1; w <= workers; ++w) {
+      if (next < tasks) send_task(next++, w);
+      else send_stop(w);   // more workers than tasks
+    }
+    for (long received = 0; received < tasks; ++received) {
+      long count = 0;
+      MPI_Status status{};
+      // TODO: MPI_Recv one long into count from any worker (MPI_ANY_SOURCE) with any tag
+      //       (MPI_ANY_TAG), keeping the status.  Then delete the two placeholders below.
+      status.MPI_SOURCE = 1 + static_cast<int>(received % workers);
+      status.MPI_TAG = static_cast<int>(received);
+      result[status.MPI_TAG] = count;
+      ++arrivals[status.MPI_TAG];
+      ++done_by[status.MPI_SOURCE];
+      if (next < tasks) send_task(next++, status.MPI_SOURCE);
+      else send_stop(status.MPI_SOURCE);
+    }
+    const double t1 = MPI_Wtime();
+
+    long primes = 0, bad_tasks = 0, total_done = 0;
+    for (long k = 0; k < tasks; ++k) {
+      primes += result[k];
+      if (arrivals[k] != 1) ++bad_tasks;
+    }
+    const long expected = sieve_count(limit);
+    for (int w = 1; w <= workers; ++w) {
+      std::printf("worker %d did %ld tasks\n", w, done_by[w]);
+      total_done += done_by[w];
+    }
+    std::printf("size = %d\n", size);
+    std::printf("workers = %d\n", workers);
+    std::printf("tasks = %ld\n", tasks);
+    std::printf("limit = %ld\n", limit);
+    std::printf("tasks_done = %ld\n", total_done);
+    std::printf("tasks_lost_or_repeated = %ld\n", bad_tasks);
+    std::printf("primes = %ld\n", primes);
+    std::printf("primes_expected = %ld\n", expected);
+    std::printf("time_s = %.6f\n", t1 - t0);
+    std::printf("check = %s\n", primes == expected && bad_tasks == 0 ? "PASS" : "FAIL");
+  } else {
+    // Worker: take tasks until the stop tag arrives.
+    for (;;) {
+      long range[2] = {0, 0};
+      MPI_Status status{};
+      // TODO: MPI_Recv two longs into range from rank 0 with any tag, keeping the
+      //       status.  Then delete the placeholder below (it stops the worker at once).
+      status.MPI_TAG = TAG_STOP;
+      if (status.MPI_TAG == TAG_STOP) break;
+      const long count = count_primes(range[0], range[1]);
+      // TODO: send count back to rank 0; the tag is the task id (the tag you received).
+      (void)count;
+    }
+  }
+
+  MPI_Finalize();
+  return 0;
+}
