@@ -1,0 +1,246 @@
+/**
+ * @file deadlock.cpp
+ * @brief Lesson 04: an exchange that may deadlock, and three ways to make it
+ * safe.
+ *
+ * `--mode unsafe`: ranks 0 and 1 both call MPI_Send first and MPI_Recv after
+ * (other ranks stay idle).  The MPI standard lets MPI_Send return as soon as
+ * the data is copied somewhere (small messages: "eager") or wait until the
+ * matching receive has started (large messages: "rendezvous").  In the second
+ * case both ranks wait for a receive that neither reaches: deadlock.  So the
+ * unsafe mode completes for a few bytes and hangs for megabytes.
+ *
+ * The three fixes do a halo exchange on a ring of any size N >= 2: every rank
+ * sends B bytes to its right neighbour and B bytes to its left neighbour, and
+ * receives one message from each (with N = 2 both neighbours are the same
+ * rank; the tags tell the two messages apart).
+ *   --mode parity       even ranks send first, odd ranks receive first;
+ *   --mode sendrecv     MPI_Sendrecv: MPI pairs the send and the receive;
+ *   --mode nonblocking  MPI_Irecv + MPI_Isend, then one MPI_Waitall.
+ * `--ssend` uses MPI_Ssend for every blocking send: a synchronous send never
+ * relies on buffering, so an unsafe exchange hangs at any size (a test tool).
+ *
+ * Every byte received is compared with the value its sender put there (a
+ * closed-form pattern of sender, direction and position): `mismatches = 0` and
+ * `check = PASS`.  After one warm-up, `--repeat` exchanges are timed:
+ * `time_per_exchange_s` is their mean, `time_min_s` the fastest one (each
+ * exchange's time is that of its slowest rank).
+ * Run: `make run NP=2 ARGS="--mode unsafe --bytes 64"` (completes),
+ *      `make run NP=2 ARGS="--mode unsafe --bytes 8388608"` (hangs: Ctrl-C),
+ *      `make run NP=3 ARGS="--mode parity --bytes 8388608"` (completes).
+ */
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+
+// Tags name the direction a message travels, so that with N = 2 (left and
+// right neighbour are the same rank) the two messages cannot be confused.
+constexpr int TAG_RIGHT = 0;  // travelling to the right: rank r -> r+1
+constexpr int TAG_LEFT = 1;   // travelling to the left:  rank r -> r-1
+
+// Byte k of the message that rank `from` sends in direction `tag`.  The
+// receiver recomputes it to check every byte it got.
+unsigned char pattern(int from, int tag, long k)
+{
+  return static_cast<unsigned char>((from * 37 + tag * 101 + k * 7 + k / 251) & 0xff);
+}
+
+// One rank's view of the exchange: its neighbours and its four buffers.
+struct Exchange {
+  int rank = 0, left = 0, right = 0;
+  int count = 0;                      // bytes per message
+  bool synchronous = false;           // --ssend: MPI_Ssend instead of MPI_Send
+  std::vector<unsigned char> to_right, to_left, from_left, from_right;
+};
+
+// The blocking send used by the unsafe and the parity modes.
+void send(const Exchange& x, const std::vector<unsigned char>& buf, int dest, int tag)
+{
+  if (x.synchronous)
+    MPI_Ssend(buf.data(), x.count, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+  else
+    MPI_Send(buf.data(), x.count, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+}
+
+// Unsafe: ranks 0 and 1 each send first, then receive.  Completes only if MPI
+// buffers the message (eager protocol); otherwise both wait in `send` forever.
+void exchange_unsafe(Exchange& x)
+{
+  if (x.rank > 1) return;  // other ranks idle
+  const int partner = 1 - x.rank;
+  send(x, x.to_right, partner, TAG_RIGHT);
+  MPI_Recv(x.from_left.data(), x.count, MPI_BYTE, partner, TAG_RIGHT, MPI_COMM_WORLD,
+           MPI_STATUS_IGNORE);
+}
+
+// Fix 1: order by parity.  In each direction even ranks send then receive, odd
+// ranks receive then send, so every send meets a receive that is already
+// posted or soon will be.  With odd N, ranks N-1 and 0 are both even: rank
+// N-1's send waits until rank 0 has finished its own send; a short chain, not
+// a cycle, because the odd ranks never wait in a send.
+void exchange_parity(Exchange& x)
+{
+  const bool even = x.rank % 2 == 0;
+  // To the right: send to `right`, receive from `left`.
+  if (even) {
+    send(x, x.to_right, x.right, TAG_RIGHT);
+    MPI_Recv(x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+  } else {
+    MPI_Recv(x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+    send(x, x.to_right, x.right, TAG_RIGHT);
+  }
+  // To the left: send to `left`, receive from `right`.
+  if (even) {
+    send(x, x.to_left, x.left, TAG_LEFT);
+    MPI_Recv(x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+  } else {
+    MPI_Recv(x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+    send(x, x.to_left, x.left, TAG_LEFT);
+  }
+}
+
+// Fix 2: MPI_Sendrecv.  One call per direction; MPI progresses the send and the
+// receive together, so no ordering between ranks is needed.
+void exchange_sendrecv(Exchange& x)
+{
+  MPI_Sendrecv(x.to_right.data(), x.count, MPI_BYTE, x.right, TAG_RIGHT,
+               x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT,
+               MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  MPI_Sendrecv(x.to_left.data(), x.count, MPI_BYTE, x.left, TAG_LEFT,
+               x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT,
+               MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+// Fix 3: nonblocking.  Post both receives and both sends (none of them waits),
+// then wait for all four.  The buffers must not be touched until MPI_Waitall.
+void exchange_nonblocking(Exchange& x)
+{
+  MPI_Request req[4];
+  MPI_Irecv(x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT, MPI_COMM_WORLD, &req[0]);
+  MPI_Irecv(x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT, MPI_COMM_WORLD, &req[1]);
+  MPI_Isend(x.to_right.data(), x.count, MPI_BYTE, x.right, TAG_RIGHT, MPI_COMM_WORLD, &req[2]);
+  MPI_Isend(x.to_left.data(), x.count, MPI_BYTE, x.left, TAG_LEFT, MPI_COMM_WORLD, &req[3]);
+  MPI_Waitall(4, req, MPI_STATUSES_IGNORE);
+}
+
+// Bytes of `buf` that differ from what rank `from` sent in direction `tag`.
+long count_mismatches(const std::vector<unsigned char>& buf, int from, int tag)
+{
+  long bad = 0;
+  for (long k = 0; k < static_cast<long>(buf.size()); ++k)
+    bad += buf[k] != pattern(from, tag, k);
+  return bad;
+}
+
+int main(int argc, char** argv)
+{
+  MPI_Init(&argc, &argv);
+
+  int rank = 0, size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+
+  Options opt(argc, argv,
+              "usage: deadlock [--mode unsafe|parity|sendrecv|nonblocking] [--bytes B]\n"
+              "                [--repeat R] [--ssend] [--help]\n"
+              "Exchange B bytes (default 1024) between neighbouring ranks.\n"
+              "  unsafe       ranks 0 and 1 both MPI_Send, then MPI_Recv: hangs for large B\n"
+              "  parity       ring; even ranks send first, odd ranks receive first\n"
+              "  sendrecv     ring; MPI_Sendrecv\n"
+              "  nonblocking  ring; MPI_Irecv/MPI_Isend + MPI_Waitall\n"
+              "  --repeat R   time R exchanges after one warm-up (default 1)\n"
+              "  --ssend      use MPI_Ssend for the blocking sends (unsafe then hangs at any B)\n"
+              "Needs at least 2 ranks.\n");
+  const std::string mode =
+      opt.word("--mode", "unsafe", {"unsafe", "parity", "sendrecv", "nonblocking"});
+  const long bytes = opt.integer("--bytes", 1024, 0, 1L << 26);
+  const long repeat = opt.integer("--repeat", 1, 1, 1000000);
+  const bool synchronous = opt.flag("--ssend");
+  opt.finish();
+  if (size < 2)
+    fail_all("an exchange needs at least 2 ranks, got " + std::to_string(size) +
+             " (run with NP=2 or more)");
+
+  Exchange x;
+  x.rank = rank;
+  x.right = (rank + 1) % size;
+  x.left = (rank + size - 1) % size;
+  x.count = static_cast<int>(bytes);
+  x.synchronous = synchronous;
+  x.to_right.resize(bytes);
+  x.to_left.resize(bytes);
+  x.from_left.assign(bytes, 0);
+  x.from_right.assign(bytes, 0);
+  for (long k = 0; k < bytes; ++k) {
+    x.to_right[k] = pattern(rank, TAG_RIGHT, k);
+    x.to_left[k] = pattern(rank, TAG_LEFT, k);
+  }
+
+  void (*exchange)(Exchange&) = mode == "unsafe"   ? exchange_unsafe
+                                : mode == "parity" ? exchange_parity
+                                : mode == "sendrecv" ? exchange_sendrecv
+                                                     : exchange_nonblocking;
+  const char* send_name = synchronous ? "MPI_Ssend" : "MPI_Send";
+  if (rank == 0) {
+    if (mode == "unsafe")
+      std::printf("unsafe: ranks 0 and 1 both call %s(%ld bytes), then MPI_Recv\n", send_name,
+                  bytes);
+    else
+      std::printf("%s: ring of %d ranks, %ld bytes to each neighbour\n", mode.c_str(), size,
+                  bytes);
+    std::fflush(stdout);  // seen even if the exchange hangs
+  }
+
+  // Warm-up exchange into zeroed buffers, then check every received byte.
+  exchange(x);
+  long bad = 0;
+  if (mode == "unsafe") {
+    if (rank <= 1) bad = count_mismatches(x.from_left, 1 - rank, TAG_RIGHT);
+  } else {
+    bad = count_mismatches(x.from_left, x.left, TAG_RIGHT) +
+          count_mismatches(x.from_right, x.right, TAG_LEFT);
+  }
+  long bad_total = 0;
+  MPI_Reduce(&bad, &bad_total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+
+  // Timed exchanges, each one timed on its own: the slowest rank's time is
+  // that exchange's time.  The mean includes the moments when another
+  // process took the core; the minimum is what the exchange itself costs.
+  std::vector<double> each(repeat), slowest(repeat);
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+  for (long r = 0; r < repeat; ++r) {
+    const double start = MPI_Wtime();
+    exchange(x);
+    each[r] = MPI_Wtime() - start;
+  }
+  double elapsed = MPI_Wtime() - t0, elapsed_max = 0;
+  MPI_Reduce(&elapsed, &elapsed_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+  MPI_Reduce(each.data(), slowest.data(), static_cast<int>(repeat), MPI_DOUBLE, MPI_MAX, 0,
+             MPI_COMM_WORLD);
+
+  if (rank == 0) {
+    std::printf("size = %d\n", size);
+    std::printf("mode = %s\n", mode.c_str());
+    std::printf("send = %s\n", mode == "unsafe" || mode == "parity" ? send_name : "-");
+    std::printf("bytes = %ld\n", bytes);
+    std::printf("repeat = %ld\n", repeat);
+    std::printf("mismatches = %ld\n", bad_total);
+    std::printf("time_s = %.6e\n", elapsed_max);
+    std::printf("time_per_exchange_s = %.6e\n", elapsed_max / repeat);
+    std::printf("time_min_s = %.6e\n", *std::min_element(slowest.begin(), slowest.end()));
+    std::printf("check = %s\n", bad_total == 0 ? "PASS" : "FAIL");
+  }
+
+  MPI_Finalize();
+  return 0;
+}

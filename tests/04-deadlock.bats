@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# Lesson 04-deadlock: the unsafe exchange completes for small messages and hangs
+# for large ones; three fixes complete at any size on a ring of any size; the
+# threshold finder agrees with the unsafe program, under Open MPI and MPICH.
+#
+# A hang is expected in some tests: those runs get a short TEST_TIMEOUT and
+# must end with status 124 (timeout's SIGTERM; helpers add -k 5).
+
+MIB8=8388608
+
+setup_file() {
+  load helpers
+  lesson_init 04-deadlock
+  build "$DIR"
+}
+
+setup() {
+  load helpers
+  lesson_init 04-deadlock
+}
+
+# expect_hang NP ARGS...: the run is stopped by the timeout, and none of the
+# lesson's processes survive it.
+expect_hang() {
+  TEST_TIMEOUT=3 mpirun "$@"
+  [ "$status" -eq 124 ] || { echo "expected a hang (status 124), got $status:" >&2
+                             printf '%s\n' "$output" >&2; return 1; }
+  local exe="$2" i
+  for ((i = 0; i < 20; i++)); do
+    pgrep -f "^$exe( |\$)" > /dev/null || return 0
+    sleep 0.5
+  done
+  echo "processes of $exe survived the timeout" >&2; return 1
+}
+
+# fix_ok NP MODE BYTES: one fix completes and every byte arrived right.
+fix_ok() {
+  TEST_TIMEOUT=10 mpirun "$1" "$(bin "$DIR" deadlock "${MPI_BUILD:-$MPI}")" \
+    --mode "$2" --bytes "$3"
+  assert_ok "$1"
+  assert_value mode "$2"
+  assert_value bytes "$3"
+  assert_value mismatches 0
+  assert_value check PASS
+}
+
+# threshold_consistent: the finder's numbers agree with the unsafe program.
+threshold_consistent() {
+  local mpi="$1" t b
+  TEST_TIMEOUT=60 mpirun 2 "$(bin "$DIR" threshold "$mpi")"
+  assert_ok 2
+  assert_value thread_level MPI_THREAD_MULTIPLE
+  [ "$mpi" != mpich ] || assert_output --partial 'mpi_library = MPICH'
+  assert_value check PASS
+  t="$(value threshold_bytes)"; b="$(value blocks_at_bytes)"
+  [[ "$t" =~ ^[0-9]+$ && "$b" =~ ^[0-9]+$ ]] || { echo "threshold $t, blocks at $b" >&2; return 1; }
+  [ "$b" -eq $((t + 1)) ] || { echo "blocks_at_bytes = $b, expected threshold_bytes + 1 = $((t + 1))" >&2; return 1; }
+  # Eager limits are kilobytes on shared memory, not bytes and not megabytes.
+  [ "$t" -ge 256 ] && [ "$t" -lt $((1 << 20)) ]
+  TEST_TIMEOUT=15 mpirun 2 "$(bin "$DIR" deadlock "$mpi")" --mode unsafe --bytes "$t"
+  assert_ok 2
+  assert_value check PASS
+  expect_hang 2 "$(bin "$DIR" deadlock "$mpi")" --mode unsafe --bytes "$b"
+}
+
+@test "04 unsafe: 64 B completes (buffered), NP=2,3,4 with ranks 2.. idle" {
+  for np in 2 3 4; do
+    mpirun "$np" "$(bin "$DIR" deadlock)" --mode unsafe --bytes 64
+    assert_ok "$np"
+    assert_value send MPI_Send
+    assert_value mismatches 0
+    assert_value check PASS
+  done
+}
+
+@test "04 unsafe: 8 MiB deadlocks (stopped by the timeout, nothing left running)" {
+  expect_hang 2 "$(bin "$DIR" deadlock)" --mode unsafe --bytes "$MIB8"
+  assert_line --index 0 --partial "both call MPI_Send($MIB8 bytes)"
+}
+
+@test "04 --ssend: unsafe hangs even at 64 B; parity with MPI_Ssend completes" {
+  expect_hang 2 "$(bin "$DIR" deadlock)" --mode unsafe --bytes 64 --ssend
+  for np in 2 3; do
+    mpirun "$np" "$(bin "$DIR" deadlock)" --mode parity --bytes 64 --ssend
+    assert_ok "$np"
+    assert_value send MPI_Ssend
+    assert_value check PASS
+  done
+}
+
+@test "04 parity: 8 MiB on rings of 2, 3 (odd) and 4 ranks" {
+  for np in 2 3 4; do fix_ok "$np" parity "$MIB8"; done
+}
+
+@test "04 sendrecv: 8 MiB on rings of 2, 3 and 4 ranks" {
+  for np in 2 3 4; do fix_ok "$np" sendrecv "$MIB8"; done
+}
+
+@test "04 nonblocking: 8 MiB on rings of 2, 3 and 4 ranks" {
+  for np in 2 3 4; do fix_ok "$np" nonblocking "$MIB8"; done
+}
+
+@test "04 fixes: 0 B, 1 B and an odd size, repeated, NP=3" {
+  for mode in parity sendrecv nonblocking; do
+    for bytes in 0 1 4099; do fix_ok 3 "$mode" "$bytes"; done
+    mpirun 3 "$(bin "$DIR" deadlock)" --mode "$mode" --bytes 1000 --repeat 50
+    assert_ok 3
+    assert_value repeat 50
+    assert_value check PASS
+  done
+}
+
+@test "04 threshold: threshold completes, threshold+1 deadlocks (the MPI under test)" {
+  threshold_consistent "$MPI"
+}
+
+@test "04 under MPICH: unsafe small/large, every fix at 8 MiB on 2, 3, 4 ranks" {
+  [ "$MPI" != mpich ] || skip "this run is already MPICH"
+  build "$DIR" mpich
+  mpi_tools mpich
+  mpirun 2 "$(bin "$DIR" deadlock mpich)" --mode unsafe --bytes 64
+  assert_ok 2
+  assert_value check PASS
+  expect_hang 2 "$(bin "$DIR" deadlock mpich)" --mode unsafe --bytes "$MIB8"
+  for mode in parity sendrecv nonblocking; do
+    for np in 2 3 4; do MPI_BUILD=mpich fix_ok "$np" "$mode" "$MIB8"; done
+  done
+}
+
+@test "04 under MPICH: threshold completes, threshold+1 deadlocks" {
+  [ "$MPI" != mpich ] || skip "this run is already MPICH"
+  build "$DIR" mpich
+  mpi_tools mpich
+  threshold_consistent mpich
+}
+
+@test "04 bad input: one rank is not enough (deadlock and threshold)" {
+  mpirun 1 "$(bin "$DIR" deadlock)" --mode parity
+  assert_bad_input 'at least 2 ranks'
+  mpirun 1 "$(bin "$DIR" threshold)"
+  assert_bad_input 'at least 2 ranks'
+}
+
+@test "04 bad input: unknown mode, unknown option" {
+  mpirun 2 "$(bin "$DIR" deadlock)" --mode bogus
+  assert_bad_input "--mode = 'bogus' is not one of"
+  mpirun 3 "$(bin "$DIR" deadlock)" --bytes 8 --verbose
+  assert_bad_input "unknown option '--verbose'"
+}
+
+@test "04 bad input: --bytes abc, -1, too large; --timeout 0" {
+  mpirun 2 "$(bin "$DIR" deadlock)" --bytes abc
+  assert_bad_input 'needs an integer'
+  mpirun 2 "$(bin "$DIR" deadlock)" --bytes -1
+  assert_bad_input 'out of range'
+  mpirun 2 "$(bin "$DIR" deadlock)" --bytes 1000000000
+  assert_bad_input 'out of range'
+  mpirun 2 "$(bin "$DIR" threshold)" --timeout 0
+  assert_bad_input 'out of range'
+}
+
+@test "04 --help prints usage and exits 0" {
+  mpirun 2 "$(bin "$DIR" deadlock)" --help
+  assert_success
+  assert_output --partial 'usage: deadlock'
+  mpirun 2 "$(bin "$DIR" threshold)" --help
+  assert_success
+  assert_output --partial 'usage: threshold'
+}
+
+@test "04 exercise: builds and runs as given (small messages)" {
+  skip_in_check
+  build "$EX"
+  for mode in unsafe parity sendrecv nonblocking; do
+    mpirun 3 "$(bin "$EX" deadlock)" --mode "$mode" --bytes 64
+    assert_success
+    assert_size 3
+  done
+  TEST_TIMEOUT=60 mpirun 2 "$(bin "$EX" threshold)" --timeout 0.2
+  assert_success
+  assert_size 2
+}
