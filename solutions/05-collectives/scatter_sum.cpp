@@ -1,0 +1,132 @@
+/**
+ * @file scatter_sum.cpp
+ * @brief Lesson 05: the root scatters N doubles (default 10,000,000) over
+ * the ranks with MPI_Scatterv, every rank sums its chunk, MPI_Reduce adds the
+ * partial sums on the root.  Works for any N and any number of ranks.
+ *
+ * Split: with N = q P + r, the first r ranks get q + 1 values and the others
+ * q; counts[i] says how many values rank i gets, displs[i] where they start
+ * in the root's array (displs[0] = 0, displs[i+1] = displs[i] + counts[i]).
+ *
+ * Data `--data index` (default): x_i = i, so the sum is N(N-1)/2.  Every
+ * x_i and every partial sum is an integer below 2^53, which a double holds
+ * exactly, so each addition is exact in any order and the result must equal
+ * the closed form to the last bit on every rank count: `check = PASS` means
+ * `global_sum == expected` exactly.  `--data harmonic`: x_i = 1/(i+1); now
+ * additions round, the parallel sum adds in a different order from the
+ * serial one, and the two differ in the last bits; the check then compares
+ * with the root's serial sum within the round-off bound N * eps * sum.
+ * Run: `make run PROG=scatter_sum NP=3 ARGS="--n 10000001"`.
+ */
+#include <mpi.h>
+
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+
+int main(int argc, char** argv)
+{
+  MPI_Init(&argc, &argv);
+
+  int rank = 0, size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+
+  Options opt(argc, argv,
+              "usage: scatter_sum [--n N] [--data index|harmonic] [--help]\n"
+              "Scatters N doubles from rank 0 with MPI_Scatterv and sums them in parallel.\n"
+              "  --n N        number of values, 1 ... 100000000 (default 10000000)\n"
+              "  --data KIND  index: x_i = i, exact sum N(N-1)/2 (default);\n"
+              "               harmonic: x_i = 1/(i+1), compared with the serial sum\n");
+  // 1e8 keeps N(N-1)/2 = 5.0e15 below 2^53 = 9.0e15 (exact) and every count in an int.
+  const long n = opt.integer("--n", 10000000, 1, 100000000);
+  const std::string data = opt.text("--data", "index");
+  opt.finish();
+  if (data != "index" && data != "harmonic")
+    fail_all("--data must be index or harmonic, got '" + data + "'");
+  const bool exact = data == "index";
+  const int root = 0;
+
+  // Every rank computes the whole split: it needs its own count, the root all.
+  std::vector<int> counts(size), displs(size);
+  const long q = n / size, r = n % size;
+  for (int i = 0; i < size; ++i) {
+    counts[i] = static_cast<int>(q + (i < r ? 1 : 0));
+    displs[i] = i == 0 ? 0 : displs[i - 1] + counts[i - 1];
+  }
+
+  // Only the root holds the whole array (8 N bytes).
+  std::vector<double> x;
+  if (rank == root) {
+    x.resize(n);
+    for (long i = 0; i < n; ++i) x[i] = exact ? static_cast<double>(i) : 1.0 / (i + 1);
+  }
+  std::vector<double> local(counts[rank]);
+
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+  MPI_Scatterv(x.data(), counts.data(), displs.data(), MPI_DOUBLE, local.data(), counts[rank],
+               MPI_DOUBLE, root, MPI_COMM_WORLD);
+  const double t1 = MPI_Wtime();
+  double local_sum = 0.0;
+  for (double v : local) local_sum += v;
+  const double t2 = MPI_Wtime();
+  double global_sum = 0.0;
+  MPI_Reduce(&local_sum, &global_sum, 1, MPI_DOUBLE, MPI_SUM, root, MPI_COMM_WORLD);
+  const double t3 = MPI_Wtime();
+
+  // Slowest rank per phase; and each rank's first value, to show who got what.
+  double phase[3] = {t1 - t0, t2 - t1, t3 - t0}, slowest[3];
+  MPI_Reduce(phase, slowest, 3, MPI_DOUBLE, MPI_MAX, root, MPI_COMM_WORLD);
+  const double first = local.empty() ? -1.0 : local[0];
+  std::vector<double> firsts(rank == root ? size : 0), sums(rank == root ? size : 0);
+  MPI_Gather(&first, 1, MPI_DOUBLE, firsts.data(), 1, MPI_DOUBLE, root, MPI_COMM_WORLD);
+  MPI_Gather(&local_sum, 1, MPI_DOUBLE, sums.data(), 1, MPI_DOUBLE, root, MPI_COMM_WORLD);
+
+  if (rank == root) {
+    bool firsts_ok = true;
+    for (int i = 0; i < size; ++i) {
+      if (counts[i] > 0)
+        std::printf("rank %d: count = %d, displ = %d, first x = %.17g, local sum = %.17g\n", i,
+                    counts[i], displs[i], firsts[i], sums[i]);
+      else
+        std::printf("rank %d: count = 0 (nothing to add)\n", i);
+      if (counts[i] > 0) firsts_ok = firsts_ok && firsts[i] == x[displs[i]];
+    }
+    std::printf("size = %d\n", size);
+    std::printf("n = %ld\n", n);
+    std::printf("data = %s\n", data.c_str());
+    std::printf("counts =");
+    for (int c : counts) std::printf(" %d", c);
+    std::printf("\n");
+    std::printf("global_sum = %.17g\n", global_sum);
+    bool ok = firsts_ok;
+    if (exact) {
+      const long long expected = static_cast<long long>(n) * (n - 1) / 2;  // integer arithmetic
+      std::printf("expected = %lld\n", expected);
+      std::printf("difference = %.17g\n", global_sum - static_cast<double>(expected));
+      ok = ok && global_sum == static_cast<double>(expected);
+    } else {
+      double serial = 0.0;  // the root adds all N values in index order
+      for (double v : x) serial += v;
+      const double bound = n * DBL_EPSILON * serial;
+      std::printf("serial_sum = %.17g\n", serial);
+      std::printf("difference = %.17g\n", global_sum - serial);
+      std::printf("roundoff_bound = %.3g\n", bound);
+      ok = ok && std::fabs(global_sum - serial) <= bound;
+    }
+    const double bytes = 8.0 * n;
+    std::printf("scatter_s = %.6f\n", slowest[0]);
+    std::printf("sum_s = %.6f\n", slowest[1]);
+    std::printf("time_s = %.6f\n", slowest[2]);
+    std::printf("bandwidth_GBps = %.3f\n", bytes / slowest[2] / 1e9);
+    std::printf("check = %s\n", ok ? "PASS" : "FAIL");
+  }
+
+  MPI_Finalize();
+  return 0;
+}
