@@ -75,6 +75,14 @@ unbats() {
   assert_output --partial "use solution or exercise"
 }
 
+@test "course: make all MPI=mpich builds the MPI lessons and skips the PETSc ones" {
+  run make --no-print-directory all MPI=mpich
+  assert_success
+  assert_line --partial "== skip 00-environment: a PETSc lesson"
+  assert_line "== build solutions/02-hello"
+  [ -x solutions/05-collectives/build/mpich/scatter_sum ]
+}
+
 @test "course: every lesson folder has the Makefile contract and builds alone" {
   for d in solutions/[0-9][0-9]-*/ exercises/[0-9][0-9]-*/; do
     for t in all run check clean; do
