@@ -29,8 +29,11 @@ int main(int argc, char** argv)
   std::printf("Process %d of %d has value %ld\n", rank, size, square);
   std::fflush(stdout);
 
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
   long square_sum = 0;
   MPI_Reduce(&square, &square_sum, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+  const double elapsed = MPI_Wtime() - t0;
 
   if (rank == 0) {
     const long n = size;
@@ -39,6 +42,7 @@ int main(int argc, char** argv)
     std::printf("square_sum = %ld\n", square_sum);
     std::printf("square_sum_expected = %ld\n", expected);
     std::printf("check = %s\n", square_sum == expected ? "PASS" : "FAIL");
+    std::printf("time_s = %.6f\n", elapsed);
   }
 
   MPI_Finalize();

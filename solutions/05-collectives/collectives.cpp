@@ -57,6 +57,10 @@ int main(int argc, char** argv)
     fail_all("--root " + std::to_string(root) + " does not exist: ranks are 0.." +
              std::to_string(size - 1));
 
+  // The main phase, steps 1-5, is timed (the barrier demo of step 6 sleeps).
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+
   // ---- 1. Broadcast: one message and four numbers from the root to all -------
   // Only the root fills the buffers; everyone else passes buffers of the same
   // size for MPI to fill.  Note that every rank makes the same call.
@@ -114,6 +118,8 @@ int main(int argc, char** argv)
   const bool allreduce_all =
       all_passed(allreduce_sum == sum_expected && allreduce_max == max_expected, root);
 
+  const double elapsed = MPI_Wtime() - t0;
+
   // ---- 6. Barrier: nobody leaves before everybody has arrived ----------------
   // Rank r arrives r * 50 ms late, so rank 0 waits about (N-1) * 50 ms.  Each
   // rank measures its own wait on its own clock; the check allows half of
@@ -152,6 +158,7 @@ int main(int argc, char** argv)
     const bool all = bcast_all && scatter_all && gather_ok && reduce_sum == sum_expected &&
                      reduce_max == max_expected && allreduce_all && barrier_ok;
     std::printf("check = %s\n", verdict(all));
+    std::printf("time_s = %.6f\n", elapsed);
   }
 
   MPI_Finalize();
