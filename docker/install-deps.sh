@@ -28,6 +28,7 @@ PACKAGES=(
   # the site: Sphinx, theme and extensions, API pages, figures
   python3 python3-sphinx furo python3-sphinx-copybutton python3-sphinx-tabs
   python3-breathe doxygen python3-matplotlib python3-numpy
+  libjs-mathjax      # formulas render without internet
 )
 # shellcheck disable=SC2206
 PACKAGES+=(${EXTRA_PACKAGES:-})

@@ -36,13 +36,43 @@ html_static_path = ["static"]
 html_css_files = ["course.css"]
 exclude_patterns = ["_data", "_figures/README*"]
 templates_path = []
-pygments_style = "sphinx"
 highlight_language = "none"
 # Copy only the command, not the prompt or the output.
 copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 sphinx_tabs_disable_tab_closing = True
+
+# ---- 0. MathJax from Debian (libjs-mathjax), so formulas render offline ------
+# (a workshop room or a container without internet).  Only what TeX input and
+# CommonHTML output need is copied, about 1.5 MB.  Without the package, Sphinx
+# falls back to its default, MathJax from a CDN.
+_MATHJAX = Path("/usr/share/javascript/mathjax")
+_MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML.js", "jax/input/TeX", "jax/element",
+                  "jax/output/CommonHTML", "extensions", "fonts/HTML-CSS/TeX/woff"]
+
+
+def _local_mathjax():
+    import shutil
+    if not (_MATHJAX / "MathJax.js").exists():
+        return None
+    root = BUILD / "mathjax-static"
+    dest = root / "mathjax"
+    if not (dest / "MathJax.js").exists():
+        for part in _MATHJAX_PARTS:
+            src, dst = _MATHJAX / part, dest / part
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, dst, dirs_exist_ok=True)
+            else:
+                shutil.copy2(src, dst)
+    return root
+
+
+_mj = _local_mathjax()
+if _mj is not None:
+    html_static_path.append(str(_mj))
+    mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
 
 # ---- 1. figures from measured data ------------------------------------------
 def _make_figures():

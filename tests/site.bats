@@ -21,3 +21,8 @@ setup() { load helpers; }
     grep -q "solutions/$l" "$COURSE_ROOT/lessons/$l.rst" || { echo "$l shows no solution code"; return 1; }
   done
 }
+
+@test "site: formulas use the MathJax shipped with the site (renders offline)" {
+  [ -f "$COURSE_ROOT/site/_build/html/_static/mathjax/MathJax.js" ]
+  grep -q '_static/mathjax/MathJax.js' "$COURSE_ROOT/site/_build/html/03-send-recv.html"
+}
