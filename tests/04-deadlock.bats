@@ -56,7 +56,8 @@ threshold_consistent() {
   [[ "$t" =~ ^[0-9]+$ && "$b" =~ ^[0-9]+$ ]] || { echo "threshold $t, blocks at $b" >&2; return 1; }
   [ "$b" -eq $((t + 1)) ] || { echo "blocks_at_bytes = $b, expected threshold_bytes + 1 = $((t + 1))" >&2; return 1; }
   # Eager limits are kilobytes on shared memory, not bytes and not megabytes.
-  [ "$t" -ge 256 ] && [ "$t" -lt $((1 << 20)) ]
+  [ "$t" -ge 256 ]
+  [ "$t" -lt $((1 << 20)) ]
   TEST_TIMEOUT=15 mpirun 2 "$(bin "$DIR" deadlock "$mpi")" --mode unsafe --bytes "$t"
   assert_ok 2
   assert_value check PASS
