@@ -53,10 +53,13 @@ build() {
 bin() { echo "$1/build/${3:-$MPI}/$2"; }
 
 # mpirun NP PROGRAM [ARGS...]: run under the timeout with `run`, output (stdout
-# and stderr) in $output.  A hang shows as status 124.
+# and stderr) in $output.  A hang shows as status 124.  Standard input is
+# /dev/null: no program reads it, and Open MPI's mpiexec, which forwards stdin
+# to rank 0, misbehaves (hangs at exit, orphans ranks) when it is closed, as it
+# can be under CI.
 mpirun() {
   local np="$1"; shift
-  run timeout -k 5 "${TEST_TIMEOUT:-60}" "$MPIEXEC" -n "$np" "$@"
+  run timeout -k 5 "${TEST_TIMEOUT:-60}" "$MPIEXEC" -n "$np" "$@" < /dev/null
 }
 
 # value NAME: the value of the first `NAME = value` line in $output.

@@ -9,7 +9,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 for f in "$@"; do
   echo "# ---- $f"
-  bats --tap "$f" 2>&1 | tee -a "$log"
+  bats --tap "$f" < /dev/null 2>&1 | tee -a "$log"
 done
 passed=$(grep -cE '^ok [0-9]+' "$log" | head -1)
 skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$log" | head -1)
