@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "timing.hpp"
 
 namespace {
 
@@ -68,22 +69,6 @@ void parallel_map(std::vector<T>& y, F f, int threads)
   for (auto& th : pool) th.join();
 }
 
-// Best wall time of `repeat` calls after one warm-up call.  The threads are
-// started inside every call, as Pool.map would: their start-up is part of
-// the price of going parallel.
-template <class F>
-double best_time(int repeat, F f)
-{
-  using clock = std::chrono::steady_clock;
-  f();
-  double best = 1e300;
-  for (int r = 0; r < repeat; ++r) {
-    auto t0 = clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double>(clock::now() - t0).count());
-  }
-  return best;
-}
 
 std::string to_string(__int128 v)
 {

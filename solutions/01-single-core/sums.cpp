@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "timing.hpp"
 #include "kernels.hpp"
 
 namespace {
@@ -53,22 +54,6 @@ std::vector<Variant<T>> variants()
           {"reduce", "std::reduce unseq", sum_reduce, add_sum_reduce}};
 }
 
-// Best wall time of `repeat` calls of f, after one untimed warm-up call
-// (which pulls the data into whatever cache it fits in and settles the
-// clock frequency).  f returns its result so that it cannot be skipped.
-template <class F>
-double best_time(int repeat, F f)
-{
-  using clock = std::chrono::steady_clock;
-  f();
-  double best = 1e300;
-  for (int r = 0; r < repeat; ++r) {
-    auto t0 = clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double>(clock::now() - t0).count());
-  }
-  return best;
-}
 
 template <class T>
 int run(long n, int repeat)

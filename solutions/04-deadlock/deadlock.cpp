@@ -83,29 +83,25 @@ void exchange_unsafe(Exchange& x)
 // posted or soon will be.  With odd N, ranks N-1 and 0 are both even: rank
 // N-1's send waits until rank 0 has finished its own send; a short chain, not
 // a cycle, because the odd ranks never wait in a send.
+void parity_step(const Exchange& x, const std::vector<unsigned char>& out, int to,
+                 std::vector<unsigned char>& in, int from, int tag)
+{
+  auto receive = [&] {
+    MPI_Recv(in.data(), x.count, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  };
+  if (x.rank % 2 == 0) {  // even: send, then receive
+    send(x, out, to, tag);
+    receive();
+  } else {                // odd: receive, then send
+    receive();
+    send(x, out, to, tag);
+  }
+}
+
 void exchange_parity(Exchange& x)
 {
-  const bool even = x.rank % 2 == 0;
-  // To the right: send to `right`, receive from `left`.
-  if (even) {
-    send(x, x.to_right, x.right, TAG_RIGHT);
-    MPI_Recv(x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
-  } else {
-    MPI_Recv(x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
-    send(x, x.to_right, x.right, TAG_RIGHT);
-  }
-  // To the left: send to `left`, receive from `right`.
-  if (even) {
-    send(x, x.to_left, x.left, TAG_LEFT);
-    MPI_Recv(x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
-  } else {
-    MPI_Recv(x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
-    send(x, x.to_left, x.left, TAG_LEFT);
-  }
+  parity_step(x, x.to_right, x.right, x.from_left, x.left, TAG_RIGHT);   // to the right
+  parity_step(x, x.to_left, x.left, x.from_right, x.right, TAG_LEFT);    // to the left
 }
 
 // Fix 2: MPI_Sendrecv.  One call per direction; MPI progresses the send and the
