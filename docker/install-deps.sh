@@ -21,8 +21,14 @@ PACKAGES=(
   openmpi-bin libopenmpi-dev mpich libmpich-dev
   # numerical libraries
   petsc-dev slepc-dev libfftw3-dev libfftw3-mpi-dev
+  libblas-dev          # cblas.h for the dense work in 14-ml
+  librandom123-dev     # counter-based random numbers: synthetic data independent of NP
   # independent references used by tests and benchmarks
   netpipe-openmpi netpipe-mpich2
+  libpetsc3.18-dev-examples libslepc3.18-dev-examples   # PETSc's ex5 etc., SLEPc's examples
+  plink1.9             # checks the 15-gwas association scan
+  # a real single-node Slurm for the job-script tests
+  slurm-wlm munge
   # test suite
   bats bats-assert bats-support
   # the site: Sphinx, theme and extensions, API pages, figures
