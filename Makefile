@@ -10,11 +10,12 @@ MPI     ?= system
 ARGS    ?=
 PROG    ?=
 DEPS    := docker/install-deps.sh
+SBATCH  ?= sbatch
 
 # LESSON=02 and LESSON=02-hello both name lesson 02-hello.
 L := $(firstword $(filter $(LESSON) $(LESSON)-%,$(LESSONS)))
 
-.PHONY: help deps all test site run-lesson check-lesson verify bench clean lessons
+.PHONY: help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
 .DEFAULT_GOAL := help
 
 help:
@@ -23,12 +24,17 @@ help:
 	@echo "  make deps                         install what is missing (Debian packages, via $(DEPS))"
 	@echo "  make all                          build every solution and exercise"
 	@echo "  make test                         install, build, run the whole test suite and build the site"
+	@echo "  make test-fresh                   the two commands above on a new Debian 12 root (debootstrap; root, minutes)"
 	@echo "  make site                         build the Sphinx site into site/_build/html (warnings are errors)"
 	@echo "  make run-lesson LESSON=02 NP=4    build and run one lesson's program"
 	@echo "       [VARIANT=solution|exercise] [MPI=system|openmpi|mpich] [PROG=name] [ARGS=\"...\"]"
 	@echo "  make check-lesson LESSON=02       run one lesson's tests   [VARIANT=exercise grades the exercise]"
 	@echo "  make verify                       lesson 00: one PASS/FAIL line per component"
-	@echo "  make bench                        run the benchmarks, write lessons/_data/*.csv"
+	@echo "  make bench                        run the benchmarks, write lessons/_data/*.csv and the report"
+	@echo "  make bench-report                 rebuild the benchmark report (Performance page) from that data"
+	@echo "  make submit LESSON=02 NP=4        submit the lesson's Slurm job script and wait for it"
+	@echo "       [MPI=system|openmpi|mpich] [PROG=name] [ARGS=\"...\"] [LAUNCH=srun|mpiexec]"
+	@echo "  make sbatch LESSON=02 NP=4        print the job script and the sbatch line, submit nothing"
 	@echo "  make clean                        remove builds and the site"
 	@echo
 	@$(MAKE) --no-print-directory lessons
@@ -52,6 +58,10 @@ all: deps
 
 test: all
 	@tests/run-suite.sh
+
+# Not part of `make test`: builds a Debian root from scratch (needs root and a mirror).
+test-fresh:
+	@tests/fresh-machine.sh
 
 site: deps
 	@$(MAKE) --no-print-directory -C site html
@@ -85,6 +95,33 @@ bench: deps
 	    echo "== bench $$l"; $(MAKE) --no-print-directory -C solutions/$$l bench; \
 	  fi; \
 	done
+	@$(MAKE) --no-print-directory bench-report
+
+# One table of every job against its anchor, from the lessons' CSV files.
+bench-report:
+	@/usr/bin/python3 site/bench_report.py
+
+# Slurm: solutions/NN-slug/job.sbatch.  NP is the number of tasks (lesson 01,
+# which uses threads, takes it as cores per task).  The job writes
+# NN-slug-JOBID.out in the lesson folder; sbatch --wait returns its exit status.
+define sbatch-line
+cd solutions/$(L) && MPI=$(MPI) PROG="$(PROG)" ARGS="$(ARGS)" LAUNCH=$(or $(LAUNCH),srun) \
+  $(SBATCH) --parsable --wait $(if $(shell grep -l cpus-per-task solutions/$(L)/job.sbatch 2>/dev/null),--cpus-per-task,--ntasks)=$(NP) job.sbatch
+endef
+
+submit:
+	$(need-lesson)
+	@command -v $(SBATCH) >/dev/null || { echo "make submit needs Slurm ($(SBATCH) not found); see 'make sbatch'"; exit 2; }
+	@echo '$(sbatch-line)'
+	@set -o pipefail; out=$$($(sbatch-line)); status=$$?; id=$$(printf '%s\n' "$$out" | grep -m1 -oE '^[0-9]+'); \
+	  if [ -z "$$id" ]; then echo "$$out"; echo "sbatch did not submit the job"; exit 1; fi; \
+	  echo "job $$id finished with exit status $$status; output: solutions/$(L)/$(L)-$$id.out"; exit $$status
+
+sbatch:
+	$(need-lesson)
+	@echo "# solutions/$(L)/job.sbatch"; cat solutions/$(L)/job.sbatch
+	@echo; echo "# to submit it ($(NP) $(if $(shell grep -l cpus-per-task solutions/$(L)/job.sbatch 2>/dev/null),cores,tasks), wait, and get solutions/$(L)/$(L)-JOBID.out):"
+	@echo '$(sbatch-line)'
 
 clean:
 	@for l in $(LESSONS); do \

@@ -35,6 +35,7 @@ PACKAGES=(
   python3 python3-sphinx furo python3-sphinx-copybutton python3-sphinx-tabs
   python3-breathe doxygen python3-matplotlib python3-numpy
   libjs-mathjax      # formulas render without internet
+  chromium           # the site test opens every page in headless Chromium
 )
 # shellcheck disable=SC2206
 PACKAGES+=(${EXTRA_PACKAGES:-})

@@ -86,14 +86,21 @@ def _make_figures():
 
 _make_figures()
 
-# ---- 2. API reference: one Doxygen project and one page per lesson -----------
+# ---- 2. API reference: one Doxygen project and one page per source file ------
 # Every lesson is standalone, so several lessons carry their own copy of a
-# helper (cli.hpp's class Options, say).  One Doxygen project per lesson keeps
-# those apart, a page per lesson keeps their HTML ids apart, and a C++
-# namespace per file keeps Sphinx from reading the programs' `main` functions
-# as one declaration defined twice.  lessons/api/*.rst are generated (ignored).
+# helper (cli.hpp's class Options, say), and PETSc programs in one lesson each
+# have their own `AppCtx`.  One Doxygen project and one page per file keeps
+# them apart (Doxygen merges same-named structs of one project, and Breathe's
+# HTML ids are the struct names); a C++ namespace per file keeps Sphinx from
+# reading the programs' `main` functions as one declaration defined twice.
+# lessons/api/ is generated (ignored by git).
 breathe_projects = {}
 breathe_default_members = ("members",)
+
+
+def _write_if_changed(path, text):
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
 
 
 def _api_pages():
@@ -104,26 +111,31 @@ def _api_pages():
         files = sorted(lesson.glob("*.cpp")) + sorted(lesson.glob("*.hpp"))
         if not files:
             continue
-        out = BUILD / "doxygen" / lesson.name
-        out.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, DOXY_INPUT=str(lesson), DOXY_OUTPUT=str(out))
-        subprocess.run(["doxygen", str(SITE / "Doxyfile")], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        breathe_projects[lesson.name] = str(out / "xml")
         page = ROOT / "lessons" / f"{lesson.name}.rst"
         title = page.read_text().splitlines()[0] if page.exists() else lesson.name
-        parts = [f"{title}\n{'=' * len(title)}\n\n",
-                 f"The programs of lesson ``{lesson.name}`` as Doxygen reads them.\n\n"]
+        (api / lesson.name).mkdir(exist_ok=True)
+        entries = []
         for f in files:
+            project = f"{lesson.name}/{f.name}"
+            out = BUILD / "doxygen" / lesson.name / f.name
+            out.mkdir(parents=True, exist_ok=True)
+            env = dict(os.environ, DOXY_INPUT=str(f), DOXY_OUTPUT=str(out))
+            subprocess.run(["doxygen", str(SITE / "Doxyfile")], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+            breathe_projects[project] = str(out / "xml")
             ns = "l" + "".join(c if c.isalnum() else "_" for c in f"{lesson.name}_{f.name}")
-            parts.append(f".. cpp:namespace:: {ns}\n\n"
-                         f".. doxygenfile:: {f.name}\n   :project: {lesson.name}\n\n")
-        text = "".join(parts)
-        target = api / f"{lesson.name}.rst"
-        wanted.add(target)
-        if not target.exists() or target.read_text() != text:
-            target.write_text(text)
-    for stale in set(api.glob("*.rst")) - wanted:
+            target = api / lesson.name / f"{f.stem}-{f.suffix[1:]}.rst"
+            _write_if_changed(target, f"{f.name}\n{'=' * len(f.name)}\n\n"
+                              f".. cpp:namespace:: {ns}\n\n"
+                              f".. doxygenfile:: {f.name}\n   :project: {project}\n")
+            wanted.add(target)
+            entries.append(f"   {lesson.name}/{target.stem}\n")
+        index = api / f"{lesson.name}.rst"
+        _write_if_changed(index, f"{title}\n{'=' * len(title)}\n\n"
+                          f"The programs of lesson ``{lesson.name}`` as Doxygen reads them, one "
+                          f"page per file.\n\n.. toctree::\n   :maxdepth: 1\n\n" + "".join(entries))
+        wanted.add(index)
+    for stale in set(api.rglob("*.rst")) - wanted:
         stale.unlink()
 
 

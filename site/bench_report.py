@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""bench_report.py — one table of every lesson's benchmark against its anchor.
+
+`make bench` runs each lesson's benchmark (which writes lessons/_data/NN-*.csv)
+and then this script, which reads those files and writes
+lessons/_data/bench-report.csv: one row per measured job with its anchor, the
+anchor's figure, ours, the ratio, and the machine it ran on.  The site's
+"Performance" page renders that file.  Nothing here is measured or typed in:
+every number comes from a lesson's own CSV, written by its own benchmark run,
+where ours and the anchor were measured in the same run.
+
+ratio = ours / anchor in the row's unit; `better` says which way is good
+(`higher` for bandwidths and speed-ups, `lower` for times).  A lesson whose
+data is missing is reported and skipped, so the report can be built from a
+partial run (`make bench-report` after one lesson's `make bench`).
+"""
+import csv
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "lessons" / "_data"
+OUT = DATA / "bench-report.csv"
+
+
+def rows_of(name):
+    with open(DATA / name, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def row(lesson, job, anchor, anchor_value, ours, unit, better, goal=""):
+    anchor_value, ours = float(anchor_value), float(ours)
+    return dict(lesson=lesson, job=job, anchor=anchor, anchor_value=f"{anchor_value:.4g}",
+                ours=f"{ours:.4g}", unit=unit, ratio=f"{ours / anchor_value:.3f}",
+                better=better, goal=goal)
+
+
+# ---- one function per lesson: its CSVs -> report rows ------------------------
+def lesson_00():
+    r = {(x["program"], x["np"]): x for x in rows_of("00-environment-summary.csv")}
+    np = max(int(k[1]) for k in r)
+    a, o = r[("mpi_hello", str(np))], r[("petsc_info", str(np))]
+    return [row("00", f"SlepcInitialize start-up, NP={np}", "MPI_Init start-up (mpi_hello)",
+                a["init_s"], o["init_s"], "s", "lower")]
+
+
+def lesson_01():
+    out = []
+    sums = [x for x in rows_of("01-sums.csv") if x["precision"] == "double"]
+    n = max(int(x["n"]) for x in sums)
+    big = {(x["kernel"], x["variant"]): x for x in sums if int(x["n"]) == n}
+    out.append(row("01", f"sum, 4 accumulators (reduce), n={n:.0e}", "triad (STREAM-like)",
+                   big[("triad", "anchor")]["gbs"], big[("sum", "reduce")]["gbs"], "GB/s", "higher"))
+    pm = {(x["map"], x["threads"]): x for x in rows_of("01-parallel-map.csv")}
+    for m in ("square", "heavy"):
+        out.append(row("01", f"{m} map, 2 threads", f"{m} map, 1 thread",
+                       pm[(m, "1")]["time_s"], pm[(m, "2")]["time_s"], "s", "lower"))
+    return out
+
+
+def lesson_03():
+    out = []
+    for x in rows_of("03-pingpong-ratios.csv"):
+        if x["metric"] in ("latency_us", "bandwidth_MBps"):
+            unit = "µs" if "latency" in x["metric"] else "MB/s"
+            out.append(row("03", f"ping-pong {x['metric'].split('_')[0]} ({x['mpi']}, {x['sizes']})",
+                           f"NetPIPE ({x['mpi']})", x["netpipe"], x["ours"], unit,
+                           "lower" if "latency" in x["metric"] else "higher"))
+    return out
+
+
+def lesson_04():
+    out = []
+    data = rows_of("04-deadlock-ratios.csv")
+    for mpi in sorted({x["mpi"] for x in data}):
+        xs = [x for x in data if x["mpi"] == mpi]
+        # the median over message sizes of each fix's time relative to MPI_Sendrecv
+        for fix in ("nonblocking", "parity"):
+            rel = statistics.median(float(x[f"{fix}/sendrecv"]) for x in xs)
+            out.append(row("04", f"{fix} exchange, median over {len(xs)} sizes ({mpi})",
+                           f"MPI_Sendrecv ({mpi})", 1.0, rel, "time (relative)", "lower"))
+    return out
+
+
+def lesson_05():
+    out = []
+    data = rows_of("05-bcast.csv")
+    for mpi in sorted({x["mpi"] for x in data}):
+        xs = [x for x in data if x["mpi"] == mpi]
+        np = max(int(x["np"]) for x in xs)
+        big = max((x for x in xs if int(x["np"]) == np), key=lambda x: int(x["bytes"]))
+        out.append(row("05", f"MPI_Bcast of {int(big['bytes']) >> 20} MiB, NP={np} ({mpi})",
+                       "a loop of MPI_Send from the root", big["p2p_s"], big["bcast_s"], "s", "lower"))
+    return out
+
+
+EXTRACTORS = [lesson_00, lesson_01, lesson_03, lesson_04, lesson_05]
+
+
+def first_line(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.splitlines()[0].strip()
+    except Exception:
+        return "unknown"
+
+
+def machine():
+    mpich = first_line(["sh", "-c", "mpichversion 2>/dev/null | sed -n 's/^MPICH Version:[[:space:]]*/MPICH /p'"])
+    ompi = first_line(["sh", "-c", "ompi_info --version 2>/dev/null | head -1"])
+    return dict(cores=str(os.cpu_count()), cpu=platform.processor() or platform.machine(),
+                mpi="; ".join(x for x in (ompi, mpich) if x and x != "unknown"),
+                compiler=first_line(["g++", "--version"]))
+
+
+def main():
+    rows, missing = [], []
+    for f in EXTRACTORS:
+        try:
+            rows += f()
+        except (FileNotFoundError, KeyError, ValueError) as e:
+            missing.append(f"{f.__name__}: {e}")
+    m = machine()
+    for r in rows:
+        r.update(m)
+    fields = ["lesson", "job", "anchor", "anchor_value", "ours", "unit", "ratio", "better", "goal",
+              "cores", "cpu", "mpi", "compiler"]
+    with open(OUT, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+    # The page shows the jobs in one table and the machine once.
+    with open(DATA / "bench-report-jobs.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["lesson", "job", "anchor", "anchor", "ours", "unit", "ours/anchor", "better"])
+        for r in rows:
+            w.writerow([r[k] for k in ("lesson", "job", "anchor", "anchor_value", "ours", "unit", "ratio", "better")])
+    with open(DATA / "bench-report-machine.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["cores", "cpu", "MPI", "compiler"])
+        w.writerow([m["cores"], m["cpu"], m["mpi"], m["compiler"]])
+    for x in missing:
+        print(f"bench-report: skipped {x}", file=sys.stderr)
+    print(f"bench-report: {len(rows)} rows -> {OUT.relative_to(ROOT)}")
+    for r in rows:
+        print(f"  {r['lesson']}  {r['job']:<58.58} {r['ratio']:>7}  ({r['better']} is better)")
+
+
+if __name__ == "__main__":
+    main()

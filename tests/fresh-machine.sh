@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# fresh-machine.sh — the README's two commands on a brand-new Debian 12.
+#
+# Builds a minimal Debian bookworm root with debootstrap (plus only git, make
+# and ca-certificates, as a learner would install by hand), copies this
+# repository's committed state into it, and runs, inside it with chroot:
+#     make run-lesson LESSON=02-hello NP=4
+#     make test
+# /proc, /sys and /dev/pts are mounted for the run and unmounted afterwards,
+# also on failure or Ctrl-C.  Needs root and network access to a Debian
+# mirror; takes a few minutes and about 2 GB.  Run it with `make test-fresh`.
+#
+#   FRESH_ROOT=/var/tmp/course-fresh   where the root is built (reused if present)
+#   FRESH_KEEP=1                       keep it afterwards (default: delete)
+#   MIRROR=http://deb.debian.org/debian
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+ROOT="${FRESH_ROOT:-/var/tmp/course-fresh}"
+MIRROR="${MIRROR:-http://deb.debian.org/debian}"
+
+[ "$(id -u)" -eq 0 ] || { echo "fresh-machine: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
+command -v debootstrap >/dev/null || EXTRA_PACKAGES=debootstrap docker/install-deps.sh
+
+cleanup() {
+  local m
+  for m in dev/pts sys proc; do
+    mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m" || true
+  done
+  if [ "${FRESH_KEEP:-0}" != 1 ]; then rm -rf --one-file-system "$ROOT"; fi
+}
+trap cleanup EXIT
+
+start=$(date +%s)
+if [ ! -x "$ROOT/usr/bin/git" ]; then
+  echo "== debootstrap bookworm into $ROOT"
+  debootstrap --variant=minbase --include=git,make,ca-certificates bookworm "$ROOT" "$MIRROR" > "$ROOT.debootstrap.log" 2>&1 ||
+    { tail -20 "$ROOT.debootstrap.log"; exit 1; }
+fi
+# A real install has these; a bare debootstrap root may not (see lessons/running.rst).
+[ -s "$ROOT/etc/hosts" ] || printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$(hostname)" > "$ROOT/etc/hosts"
+cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+
+echo "== copy the repository (committed state, as a clone)"
+rm -rf "$ROOT/course"
+git clone -q "$REPO" "$ROOT/course"
+
+mount -t proc proc "$ROOT/proc"
+mount -t sysfs sys "$ROOT/sys"
+mount --bind /dev/pts "$ROOT/dev/pts"
+
+run_in() { chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+             LANG=C.UTF-8 TERM=dumb bash -c "cd /course && $1" < /dev/null; }
+
+echo "== make run-lesson LESSON=02-hello NP=4"
+run_in "make run-lesson LESSON=02-hello NP=4" | tee "$ROOT.run-lesson.log" | tail -12
+grep -q '^size = 4$' "$ROOT.run-lesson.log" && grep -q '^check = PASS$' "$ROOT.run-lesson.log" ||
+  { echo "fresh-machine: run-lesson did not report size = 4 and check = PASS" >&2; exit 1; }
+
+echo "== make test"
+set +e
+run_in "make test" > "$ROOT.test.log" 2>&1
+status=$?
+set -e
+grep -E '^(not ok|# ----)' "$ROOT.test.log" | head -50 || true
+summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$ROOT.test.log" | tail -n 1)"
+echo "fresh-machine: make test: ${summary:-no summary} (exit $status) in $(( $(date +%s) - start )) s; log: $ROOT.test.log"
+exit "$status"

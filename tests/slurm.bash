@@ -1,0 +1,79 @@
+# slurm.bash — a real single-node Slurm cluster for the job-script tests.
+#
+#   slurm_start DIR   start munged, slurmctld and slurmd with a configuration
+#                     in DIR (no systemd, no cgroups); sets SLURM_CONF
+#   slurm_stop DIR    stop every daemon by its pid file
+#
+# The node offers 4 CPUs whatever the hardware (SlurmdParameters=
+# config_overrides), so 4-rank jobs run on a 2-core machine, and finished
+# jobs leave the queue after 2 s (MinJobAge) so `sbatch --wait` returns soon.
+# OverSubscribe=FORCE:4 lets up to four jobs share a CPU, so the lessons' jobs
+# run side by side.  Ports 16817/16818 (not the default 6817/6818) keep clear of a real Slurm.
+
+slurm_available() {
+  command -v munged >/dev/null && command -v slurmctld >/dev/null &&
+    command -v slurmd >/dev/null && command -v sbatch >/dev/null
+}
+
+slurm_start() {
+  local dir="$1" host
+  host="$(hostname -s)"
+  mkdir -p "$dir"/{munge,state,spool,log}
+  # A fresh key for this cluster only; munged insists on mode 0600.
+  head -c 1024 /dev/urandom > "$dir/munge/munge.key"
+  chmod 600 "$dir/munge/munge.key"
+  munged --key-file="$dir/munge/munge.key" --socket="$dir/munge/socket" \
+    --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" \
+    --seed-file="$dir/munge/seed" --force || return 1
+  cat > "$dir/slurm.conf" <<CONF
+ClusterName=course
+SlurmctldHost=$host
+SlurmUser=$(id -un)
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket=$dir/munge/socket
+CredType=cred/munge
+SlurmctldPort=16817
+SlurmdPort=16818
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool
+SlurmctldPidFile=$dir/slurmctld.pid
+SlurmdPidFile=$dir/slurmd.pid
+SlurmctldLogFile=$dir/log/slurmctld.log
+SlurmdLogFile=$dir/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+MpiDefault=none
+ReturnToService=2
+MinJobAge=2
+SlurmdParameters=config_overrides
+NodeName=$host CPUs=4 State=UNKNOWN
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
+CONF
+  export SLURM_CONF="$dir/slurm.conf"
+  slurmctld -f "$SLURM_CONF" || return 1
+  slurmd -f "$SLURM_CONF" || return 1
+  # Wait (at most 20 s) for the node to be idle.
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [ "$(sinfo -h -o %t 2>/dev/null)" = idle ] && return 0
+    sleep 0.2
+  done
+  echo "slurm did not come up; logs in $dir/log" >&2
+  return 1
+}
+
+slurm_stop() {
+  local dir="$1" f pid i
+  for f in "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munge/munged.pid"; do
+    [ -s "$f" ] || continue
+    pid="$(cat "$f")"
+    kill "$pid" 2>/dev/null || continue
+    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
