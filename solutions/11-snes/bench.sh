@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# bench.sh — lesson 11's measurements, against PETSc's own ex5 (the anchor).
+#
+# 1. Iterations and time: lambda = 6 on 65^2, 129^2, 257^2, 513^2 nodes
+#    (a 5 x 5 grid refined 4..7 times, -da_refine), NP = 1, with geometric
+#    multigrid (-pc_type mg, one level per refinement) and with the default
+#    preconditioner (GMRES + ILU(0)) up to 257^2 only: on 513^2 one ILU solve
+#    takes minutes.  bratu and ex5 (-mms 0, so its "error inf" is
+#    max u) run with the same grid and options; the solve time of each is
+#    PETSc's own SNESSolve time from -log_view.  Writes
+#    $DATA/11-snes-iterations.csv and prints ratio = bratu / ex5.
+# 2. Continuation: max u against lambda on 129^2 up to the turning point
+#    (-continuation, multigrid).  Writes $DATA/11-snes-continuation.csv and
+#    $DATA/11-snes-fold.csv.
+# Used by `make bench`, which sets BUILD, MPIEXEC and DATA.
+set -euo pipefail
+build="${BUILD:-build/system}"; mpiexec="${MPIEXEC:-mpiexec}"; data="${DATA:-../../lessons/_data}"
+refines_mg="${REFINES_MG:-4 5 6 7}"; refines_default="${REFINES_DEFAULT:-4 5 6}"
+tmp="$(mktemp)"; trap 'rm -f "$tmp"' EXIT
+
+# solve_time: PETSc's SNESSolve time (max over ranks) from -log_view in $tmp.
+solve_time() { awk '$1 == "SNESSolve" { print $4; exit }' "$tmp"; }
+
+iters="$data/11-snes-iterations.csv"
+echo "grid,pc,newton_its,linear_its,ex5_newton_its,ex5_linear_its,max_u,ex5_max_u,time_s,ex5_time_s,ratio" > "$iters"
+printf '%-9s %-8s %7s %7s %7s %7s %9s %9s %7s\n' grid pc newton linear ex5_new ex5_lin time_s ex5_s ratio >&2
+for pc in default mg; do
+  refines="$refines_default"; [ "$pc" = mg ] && refines="$refines_mg"
+  for r in $refines; do
+    opts=(-da_refine "$r" -log_view)
+    [ "$pc" = mg ] && opts+=(-pc_type mg)
+    timeout -k 5 300 "$mpiexec" -n 1 "$build/bratu" -nx 5 -ny 5 -lambda 6 "${opts[@]}" > "$tmp"
+    n="$(sed -n 's/^nx = //p' "$tmp")"; its="$(sed -n 's/^newton_its = //p' "$tmp")"
+    lits="$(sed -n 's/^linear_its = //p' "$tmp")"; mu="$(sed -n 's/^max_u = //p' "$tmp")"
+    t="$(solve_time)"
+    grep -q '^check = PASS' "$tmp" || { echo "bench: bratu failed its check on ${n}^2" >&2; cat "$tmp" >&2; exit 1; }
+    timeout -k 5 300 "$mpiexec" -n 1 "$build/ex5" -mms 0 -par 6 -da_grid_x 5 -da_grid_y 5 "${opts[@]}" \
+      -snes_converged_reason -ksp_converged_reason > "$tmp"
+    eits="$(awk '/^Nonlinear solve converged/ { print $NF }' "$tmp")"
+    elits="$(awk '/Linear solve converged/ { s += $NF } END { print s + 0 }' "$tmp")"
+    emu="$(awk '/error L2/ { print $NF }' "$tmp")"; et="$(solve_time)"
+    [ -n "$eits" ] || { echo "bench: ex5 did not converge on ${n}^2" >&2; exit 1; }
+    ratio="$(awk -v a="$t" -v b="$et" 'BEGIN { printf "%.2f", a / b }')"
+    echo "${n}x${n},$pc,$its,$lits,$eits,$elits,$mu,$emu,$t,$et,$ratio" >> "$iters"
+    printf '%-9s %-8s %7s %7s %7s %7s %9.4f %9.4f %6sx\n' "${n}x${n}" "$pc" "$its" "$lits" "$eits" "$elits" "$t" "$et" "$ratio" >&2
+  done
+done
+echo "wrote $iters" >&2
+
+# Continuation on 129^2 (5 x 5 refined 5 times), multigrid.
+cont="$data/11-snes-continuation.csv"
+timeout -k 5 300 "$mpiexec" -n 2 "$build/bratu" -nx 5 -ny 5 -da_refine 5 -pc_type mg \
+  -continuation -lambda 7 -lambda_step 0.25 > "$tmp"
+echo "lambda,max_u,newton_its,linear_its" > "$cont"
+awk '$1 == "step" { print $4 "," $6 "," $8 "," $10 }' "$tmp" >> "$cont"
+fold="$data/11-snes-fold.csv"
+{ echo "grid,fold_lambda,fold_estimate,max_u_at_fold_lambda,solves_newton_its,solves_linear_its"
+  printf '129x129,%s,%s,%s,%s,%s\n' "$(sed -n 's/^fold_lambda = //p' "$tmp")" "$(sed -n 's/^fold_estimate = //p' "$tmp")" \
+    "$(sed -n 's/^max_u = //p' "$tmp")" "$(sed -n 's/^newton_its = //p' "$tmp")" "$(sed -n 's/^linear_its = //p' "$tmp")"; } > "$fold"
+echo "wrote $cont and $fold" >&2
+cat "$fold" >&2

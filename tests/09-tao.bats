@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# Lesson 09-tao: T2 fits with TAO — one voxel, a whole phantom map, the
+# bi-exponential model and the Gauss–Newton uncertainty.  PETSc is built on
+# Open MPI, so this lesson runs with Open MPI only; every PETSc run adds
+# -malloc_dump and must report no leak.
+
+setup_file() {
+  load helpers
+  lesson_init 09-tao
+  build "$DIR"
+}
+
+setup() {
+  load helpers
+  lesson_init 09-tao
+}
+
+# petsc NP PROGRAM [ARGS...]: run a PETSc program with -malloc_dump.
+petsc() {
+  local np="$1" prog="$2"; shift 2
+  mpirun "$np" "$(bin "$DIR" "$prog")" "$@" -malloc_dump
+}
+
+# assert_no_leak: -malloc_dump reported nothing (its lines read "[r] N bytes f() at file:line").
+assert_no_leak() {
+  if printf '%s\n' "$output" | grep -Eq '^\[ *[0-9]+\] [0-9]+ bytes '; then
+    echo "-malloc_dump reports a leak:" >&2; printf '%s\n' "$output" >&2; return 1
+  fi
+}
+
+@test "09 t2_fit: the workshop's voxel (2% noise, lmvm) agrees with the reference fit, NP=1..4, no leak" {
+  for np in 1 2 3 4; do
+    petsc "$np" t2_fit
+    assert_ok "$np"
+    assert_no_leak
+    assert_value tao_type lmvm
+    assert_value converged yes
+    assert_value ranks_agree yes
+    assert_close amp 1.00110776 1e-7
+    assert_close t2 83.50466736 1e-7
+    assert_below ref_rel_diff 1e-6
+    assert_value check PASS
+  done
+}
+
+@test "09 t2_fit: without noise the fit returns the truth to 1e-6 (blmvm with bounds, A 0.3..5, T2 5..1000 ms)" {
+  for truth in "1 85" "0.3 20" "0.5 10" "2 300" "1 5" "5 1000" "0.8 50"; do
+    set -- $truth
+    petsc 1 t2_fit -noise 0 -amp "$1" -t2 "$2" -bounds
+    assert_ok 1
+    assert_no_leak
+    assert_value tao_type blmvm
+    assert_below amp_rel_error 1e-6
+    assert_below t2_rel_error 1e-6
+    assert_value check PASS
+  done
+  # Unbounded lmvm recovers long T2 from the workshop's start too.
+  petsc 2 t2_fit -noise 0 -amp 2 -t2 300
+  assert_ok 2
+  assert_below t2_rel_error 1e-6
+}
+
+@test "09 t2_fit: a short T2 (10 ms) defeats unbounded lmvm from (0.8, 50); blmvm with bounds succeeds" {
+  petsc 1 t2_fit -noise 0 -t2 10
+  assert_ok 1
+  assert_value converged no
+  assert_value check FAIL
+  petsc 1 t2_fit -noise 0 -t2 10 -bounds
+  assert_ok 1
+  assert_value converged yes
+  assert_below t2_rel_error 1e-6
+  assert_value check PASS
+}
+
+@test "09 t2_fit: -tao_test_gradient agrees with finite differences; other -tao_type work" {
+  petsc 1 t2_fit -tao_test_gradient
+  assert_ok 1
+  local r
+  r="$(printf '%s\n' "$output" | sed -n 's/.*2-norm ||G - Gfd||\/||G|| = \([^,]*\),.*/\1/p' | head -n 1)"
+  [ -n "$r" ]
+  awk -v r="$r" 'BEGIN { exit !(r < 1e-6) }'
+  for type in nls bqnls blmvm; do
+    petsc 1 t2_fit -tao_type "$type"
+    assert_ok 1
+    assert_value tao_type "$type"
+    assert_close t2 83.50466736 1e-6
+    assert_value check PASS
+  done
+}
+
+@test "09 t2_map: 64 x 64 map, per-tissue errors, the same map at NP=1..4, no leak" {
+  for np in 1 2 3 4; do
+    petsc "$np" t2_map -n 64
+    assert_ok "$np"
+    assert_no_leak
+    assert_value voxels 2044
+    assert_value bone_voxels 184
+    assert_value muscle_voxels 190
+    assert_value grey_matter_voxels 1363
+    assert_value oedema_voxels 307
+    assert_value not_converged 0
+    assert_value ref_mismatches 0
+    assert_below ref_max_diff_sd 1e-3
+    assert_close map_checksum 1.893587022968e+05 1e-9
+    assert_close grey_matter_mean_t2 85.000320 1e-6
+    assert_close grey_matter_rms_pct 3.4761 1e-3
+    assert_close muscle_rms_pct 5.7538 1e-3
+    assert_close oedema_rms_pct 2.7982 1e-3
+    assert_close bone_median_pct 26.8911 1e-2
+    assert_value check PASS
+  done
+}
+
+@test "09 t2_map: without noise every voxel returns its tissue's T2 (odd size 37, NP=3)" {
+  petsc 3 t2_map -n 37 -noise 0
+  assert_ok 3
+  assert_no_leak
+  assert_below max_rel_error 1e-6
+  assert_value not_converged 0
+  assert_value check PASS
+}
+
+@test "09 t2_map: a new Tao per voxel gives the same map as one Tao per rank" {
+  petsc 2 t2_map -n 32
+  assert_ok 2
+  local sum; sum="$(value map_checksum)"
+  petsc 2 t2_map -n 32 -tao_per_voxel
+  assert_ok 2
+  assert_no_leak
+  assert_value tao_per_voxel yes
+  assert_value map_checksum "$sum"
+  assert_value check PASS
+}
+
+@test "09 t2_extensions: bi-exponential and Gauss-Newton uncertainty, NP=1..4, no leak" {
+  for np in 1 2 3 4; do
+    petsc "$np" t2_extensions -draws 400
+    assert_ok "$np"
+    assert_no_leak
+    assert_close bi_t21 18.82924636 1e-5
+    assert_close bi_t22 98.68587364 1e-5
+    assert_value bi_check PASS
+    assert_value failed_fits 0
+    assert_close t2_sd_gauss_newton 2.970048 1e-5
+    assert_close t2_sd_draws 3.054332 1e-5
+    assert_close sd_ratio 1 0.18 abs
+    assert_value uq_check PASS
+  done
+  petsc 2 t2_extensions -draws 50 -noise2 0
+  assert_ok 2
+  assert_below bi_max_rel_error 1e-6
+  assert_value bi_check PASS
+}
+
+@test "09 bad input: negative T2 or noise, non-numeric values" {
+  petsc 2 t2_fit -t2 -5
+  assert_bad_input '-t2 = -5 is out of range'
+  petsc 2 t2_fit -noise -0.1
+  assert_bad_input '-noise = -0.1 is out of range'
+  petsc 1 t2_fit -amp abc
+  assert_bad_input "-amp needs a number, got 'abc'"
+  petsc 3 t2_map -noise -1
+  assert_bad_input 'out of range'
+  petsc 2 t2_extensions -draws 1x
+  assert_bad_input "needs an integer, got '1x'"
+}
+
+@test "09 bad input: fewer echo times than parameters, a bad echo list" {
+  petsc 2 t2_fit -te 10
+  assert_bad_input 'at least 2 are needed'
+  petsc 2 t2_extensions -te 10,20,40
+  assert_bad_input 'at least 4 are needed'
+  petsc 1 t2_map -te 10,abc,30
+  assert_bad_input 'numbers separated by commas'
+  petsc 1 t2_fit -te 10,-20,30
+  assert_bad_input 'positive numbers'
+}
+
+@test "09 bad input: t2_map -n 1, -n abc, -seed without a value" {
+  petsc 4 t2_map -n 1
+  assert_bad_input 'out of range'
+  petsc 2 t2_map -n abc
+  assert_bad_input "needs an integer, got 'abc'"
+  mpirun 2 "$(bin "$DIR" t2_map)" -seed
+  assert_bad_input 'needs a value'
+}
+
+@test "09 -help lists the options; a misspelt option is warned about" {
+  mpirun 1 "$(bin "$DIR" t2_fit)" -help
+  assert_success
+  assert_output --partial 'Fits S(t) = A exp(-t/T2)'
+  assert_output --partial '-t2 <85. : 85.>: true T2 in ms'
+  petsc 1 t2_fit -t22 30
+  assert_success
+  assert_line 'WARNING! option -t22 30 was never used (misspelt?)'
+}
+
+@test "09 make MPI=mpich is refused with one line" {
+  run make --no-print-directory -C "$DIR" MPI=mpich all
+  assert_failure
+  [ "${#lines[@]}" -eq 1 ]
+  assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
+}
+
+@test "09 exercise: builds and runs as given" {
+  skip_in_check
+  build "$EX"
+  for prog in t2_fit t2_map t2_extensions; do
+    local args=""
+    [ "$prog" = t2_map ] && args="-n 16"
+    [ "$prog" = t2_extensions ] && args="-draws 20"
+    mpirun 2 "$(bin "$EX" "$prog")" $args -malloc_dump
+    assert_success
+    assert_no_leak
+  done
+}
