@@ -40,10 +40,11 @@ lessons_with_jobs() {
   for d in "$COURSE_ROOT"/solutions/[0-9][0-9]-*/job.sbatch; do basename "$(dirname "$d")"; done
 }
 
-# job_mpis LESSON: the MPIs its job runs under (a lesson refusing MPI=mpich is Open MPI only).
+# job_mpis LESSON: the MPIs its job runs under: Open MPI always, MPICH when the
+# lesson's Makefile accepts MPI=mpich (PETSc lessons refuse it).
 job_mpis() {
-  if grep -q 'is not possible' "$COURSE_ROOT/solutions/$1/Makefile"; then echo system
-  else echo system mpich; fi
+  if make -s -n -C "$COURSE_ROOT/solutions/$1" MPI=mpich all > /dev/null 2>&1; then echo system mpich
+  else echo system; fi
 }
 
 # submit_bg LESSON MPI: sbatch --wait in the background; its exit status and
