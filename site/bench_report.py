@@ -98,6 +98,24 @@ def lesson_05():
     return out
 
 
+def lesson_07():
+    out = []
+    numpy = {x["n"]: x for x in rows_of("07-mri-numpy.csv")}
+    for x in rows_of("07-mri-slice.csv"):
+        if x["mpi"] == "openmpi" and x["np"] == "1" and x["n"] in numpy:
+            out.append(row("07", f"{x['n']}² slice reconstruction, FFTW, 1 core",
+                           "numpy.fft.ifft2 (the workshop's tool)", numpy[x["n"]]["ifft2_ms"], x["seq_ms"],
+                           "ms", "lower"))
+    for x in rows_of("07-mri-frame.csv"):
+        if x["np"] == "2":
+            out.append(row("07", f"{x['n']}², {x['coils']}-coil frame, NP=2 ({x['mpi']})",
+                           "the same frame, NP=1", [y for y in rows_of("07-mri-frame.csv")
+                                                    if y["mpi"] == x["mpi"] and y["n"] == x["n"]
+                                                    and y["np"] == "1"][0]["frame_ms"],
+                           x["frame_ms"], "ms", "lower", "≤ 20 ms at 256²"))
+    return out
+
+
 def lesson_08():
     return [row("08", f"heat update {x['grid']}, {x['program']} ({x['halo']}), NP={x['np']}",
                 f"STREAM triad, NP={x['np']}", x["triad_GBps"], x["GBps"], "GB/s", "higher", "≥ 0.7")
@@ -118,13 +136,51 @@ def lesson_09():
     return out
 
 
+def lesson_10():
+    data = rows_of("10-slepc-timing.csv")
+    big = max(int(x["unknowns"]) for x in data)
+    return [row("10", f"eigensolve, {x['solver']} inner solver, {x['nx']}x{x['ny']}, NP={x['np']}",
+                f"MUMPS LU inner solver, NP={x['np']}", float(x["time_s"]) / float(x["ratio_vs_mumps"]),
+                x["time_s"], "s", "lower")
+            for x in data if int(x["unknowns"]) == big and x["solver"] != "mumps"]
+
+
 def lesson_11():
     return [row("11", f"Bratu λ=6, {x['grid']}, -pc_type {x['pc']} ({x['newton_its']}/{x['linear_its']} its)",
                 "PETSc ex5, same options and iterations", x["ex5_time_s"], x["time_s"], "s", "lower", "≤ 1.1")
             for x in rows_of("11-snes-iterations.csv")]
 
 
-EXTRACTORS = [lesson_00, lesson_01, lesson_03, lesson_04, lesson_05, lesson_08, lesson_09, lesson_11]
+def lesson_12():
+    data = rows_of("12-grid-gamg.csv")
+    out = []
+    for np in sorted({x["np"] for x in data}):
+        xs = sorted((x for x in data if x["np"] == np), key=lambda x: int(x["buses"]))
+        small, big = xs[0], xs[-1]
+        out.append(row("12", f"CG+GAMG iterations, {big['grid']} buses, NP={np}",
+                       f"CG+GAMG iterations, {small['grid']}", small["its"], big["its"], "iterations", "lower"))
+        out.append(row("12", f"CG+GAMG time per bus, {big['grid']}, NP={np}",
+                       f"time per bus, {small['grid']}", small["us_per_bus"], big["us_per_bus"], "µs/bus", "lower"))
+    return out
+
+
+def lesson_14():
+    r = {(x["method"], x["np"]): x for x in rows_of("14-ml-summary.csv")}
+    out = []
+    for np in ("1", "2"):
+        for m in ("gd", "sgd"):
+            if (m, np) in r and ("tao-logreg", np) in r:
+                out.append(row("14", f"logistic regression, {m}, {r[(m, np)]['passes']} passes, NP={np}",
+                               f"TAO lmvm, {r[('tao-logreg', np)]['passes']} passes", r[("tao-logreg", np)]["time_s"],
+                               r[(m, np)]["time_s"], "s", "lower"))
+    for m in ("tao-logreg", "tao-mlp"):
+        if (m, "1") in r and (m, "2") in r:
+            out.append(row("14", f"{m}, NP=2", f"{m}, NP=1", r[(m, "1")]["time_s"], r[(m, "2")]["time_s"],
+                           "s", "lower"))
+    return out
+
+
+EXTRACTORS = [lesson_00, lesson_01, lesson_03, lesson_04, lesson_05, lesson_07, lesson_08, lesson_09, lesson_10, lesson_11, lesson_12, lesson_14]
 
 
 def first_line(cmd):

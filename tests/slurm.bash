@@ -8,23 +8,38 @@
 # config_overrides), so 4-rank jobs run on a 2-core machine, and finished
 # jobs leave the queue after 2 s (MinJobAge) so `sbatch --wait` returns soon.
 # OverSubscribe=FORCE:4 lets up to four jobs share a CPU, so the lessons' jobs
-# run side by side.  Ports 16817/16818 (not the default 6817/6818) keep clear of a real Slurm.
+# run side by side.  The ports are free ones picked at start, not the default
+# 6817/6818, so the test cluster keeps clear of a real Slurm and of another
+# test run on the same machine (a chroot shares the host's network).
 
 slurm_available() {
   command -v munged >/dev/null && command -v slurmctld >/dev/null &&
     command -v slurmd >/dev/null && command -v sbatch >/dev/null
 }
 
+# free_port: a TCP port nobody listens on now.
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'
+}
+
+# slurm_fail DIR WHAT: say what did not start, with the end of the logs.
+slurm_fail() {
+  echo "slurm: $2 did not start; the end of its logs ($1):" >&2
+  tail -n 15 "$1"/log/*.log "$1"/munge/munged.log 2>/dev/null >&2
+  return 1
+}
+
 slurm_start() {
-  local dir="$1" host
+  local dir="$1" host ctld_port slurmd_port
   host="$(hostname -s)"
+  ctld_port="$(free_port)"; slurmd_port="$(free_port)"
   mkdir -p "$dir"/{munge,state,spool,log}
   # A fresh key for this cluster only; munged insists on mode 0600.
   head -c 1024 /dev/urandom > "$dir/munge/munge.key"
   chmod 600 "$dir/munge/munge.key"
   munged --key-file="$dir/munge/munge.key" --socket="$dir/munge/socket" \
     --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" \
-    --seed-file="$dir/munge/seed" --force || return 1
+    --seed-file="$dir/munge/seed" --force || slurm_fail "$dir" munged || return 1
   cat > "$dir/slurm.conf" <<CONF
 ClusterName=course
 SlurmctldHost=$host
@@ -33,8 +48,8 @@ SlurmdUser=root
 AuthType=auth/munge
 AuthInfo=socket=$dir/munge/socket
 CredType=cred/munge
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pid
@@ -55,16 +70,15 @@ NodeName=$host CPUs=4 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
   export SLURM_CONF="$dir/slurm.conf"
-  slurmctld -f "$SLURM_CONF" || return 1
-  slurmd -f "$SLURM_CONF" || return 1
+  slurmctld -f "$SLURM_CONF" || slurm_fail "$dir" slurmctld || return 1
+  slurmd -f "$SLURM_CONF" || slurm_fail "$dir" slurmd || return 1
   # Wait (at most 20 s) for the node to be idle.
   local i
   for ((i = 0; i < 100; i++)); do
     [ "$(sinfo -h -o %t 2>/dev/null)" = idle ] && return 0
     sleep 0.2
   done
-  echo "slurm did not come up; logs in $dir/log" >&2
-  return 1
+  slurm_fail "$dir" "the node (sinfo: $(sinfo -h -o %t 2>&1))"
 }
 
 slurm_stop() {
