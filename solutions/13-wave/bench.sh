@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench.sh — the measurements behind lesson 13's page (run by `make bench`).
+#   1. The roofline: STREAM triad (10M doubles per array and rank) at NP=1, 2.
+#   2. The leapfrog on NX x NY nodes (default 2001 x 1201: two fields of
+#      19 MB, together beyond the 32 MB L3 cache), STEPS steps, best of 3 runs
+#      at NP=1, 2: cell updates/s and the effective bandwidth (24 bytes per
+#      node and step) / the triad bandwidth at the same NP.
+#      -> $DATA/13-wave-bench.csv
+#   3. The seed's run (200 x 120 nodes, 1100 steps) with wave at NP=1, 2 and
+#      with reference.py (numpy, serial): time and speed-up over numpy.
+#      -> $DATA/13-wave-seed.csv
+#   4. The figures' data: a 40 km x 24 km run of 8.8 s (dt = 0.008) with and
+#      without the sponge: energy histories, seismograms, three snapshots.
+#      -> $DATA/13-wave-energy.csv, 13-wave-seismogram.csv, 13-wave-snap-*.csv
+# The machine has 2 cores, so NP=2 is the largest run that is not oversubscribed.
+set -euo pipefail
+DATA="${DATA:-../../lessons/_data}"
+BUILD="${BUILD:-build/system}"
+MPIEXEC="${MPIEXEC:-mpiexec}"
+PYTHON="${PYTHON:-/usr/bin/python3}"
+NX="${NX:-2001}"
+NY="${NY:-1201}"
+STEPS="${STEPS:-50}"
+TRIAD_N="${TRIAD_N:-10000000}"
+T="${BENCH_TIMEOUT:-120}"
+mkdir -p "$DATA"
+
+get() { awk -F' = ' -v k="$1" '$1 == k { print $2; exit }' <<<"$out"; }
+run() {  # run NP PROGRAM ARGS...: output in $out, stop on a failed check
+  local np="$1"; shift
+  out="$(timeout -k 5 "$T" "$MPIEXEC" -n "$np" "$BUILD/$@" < /dev/null)"
+  [ "$(get check)" = PASS ] || { echo "$* failed:"; echo "$out"; exit 1; }
+}
+faster() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
+
+declare -A triad
+for np in 1 2; do
+  run "$np" triad --n "$TRIAD_N" --reps 10
+  triad[$np]="$(get triad_GBps)"
+  echo "== triad NP=$np: ${triad[$np]} GB/s"
+done
+
+csv="$DATA/13-wave-bench.csv"
+echo "np,grid,steps,time_s,cell_updates_per_s,GBps,triad_GBps,ratio" > "$csv"
+for np in 1 2; do
+  best="" rate="" bw=""
+  for rep in 1 2 3; do
+    run "$np" wave -nx "$NX" -ny "$NY" -steps "$STEPS" -output_interval 0
+    if faster "$(get time_s)" "$best"; then
+      best="$(get time_s)" rate="$(get cell_updates_per_s)" bw="$(get bandwidth_GBps)"
+    fi
+  done
+  ratio="$(awk -v a="$bw" -v b="${triad[$np]}" 'BEGIN { printf "%.2f", a / b }')"
+  echo "== wave NP=$np ${NX}x${NY}, $STEPS steps: $best s, $rate cell updates/s, $bw GB/s, ratio to triad = $ratio"
+  echo "$np,${NX}x${NY},$STEPS,$best,$rate,$bw,${triad[$np]},$ratio" >> "$csv"
+done
+echo "wrote $csv"
+
+seed="$DATA/13-wave-seed.csv"
+out="$("$PYTHON" reference.py)"
+tpy="$(get time_s)" pyrate="$(get cell_updates_per_s)"
+echo "== numpy reference.py (serial), seed's run: $tpy s"
+echo "program,np,time_s,cell_updates_per_s,speedup_vs_numpy" > "$seed"
+echo "reference.py (numpy),1,$tpy,$pyrate,1.0" >> "$seed"
+for np in 1 2; do
+  best="" rate=""
+  for rep in 1 2 3; do
+    run "$np" wave -output_interval 0
+    if faster "$(get time_s)" "$best"; then best="$(get time_s)" rate="$(get cell_updates_per_s)"; fi
+  done
+  s="$(awk -v a="$tpy" -v b="$best" 'BEGIN { printf "%.1f", a / b }')"
+  echo "== wave NP=$np, seed's run: $best s, $s x faster than numpy"
+  echo "wave (PETSc DMDA),$np,$best,$rate,$s" >> "$seed"
+done
+echo "wrote $seed"
+
+# The figures: 1100 steps of 0.008 s, the wave reaches every edge.
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+FIG=(-dt 0.008 -steps 1100 -output_interval 25)
+run 2 wave "${FIG[@]}" -absorb_strength 0 -energy_history "$tmp/e0.csv"
+run 2 wave "${FIG[@]}" -energy_history "$tmp/e1.csv" -seismogram "$DATA/13-wave-seismogram.csv" \
+  -receiver_x 21000,23000,25000,35000 -receiver_y 12000,12000,12000,12000 \
+  -snapshot_prefix "$tmp/snap" -snapshot_interval 275 -snapshot_stride 2
+echo "sponge,step,t,energy,max_abs_u" > "$DATA/13-wave-energy.csv"
+tail -n +2 "$tmp/e0.csv" | sed 's/^/none,/' >> "$DATA/13-wave-energy.csv"
+tail -n +2 "$tmp/e1.csv" | sed 's/^/sponge,/' >> "$DATA/13-wave-energy.csv"
+for s in 00275 00550 01100; do cp "$tmp/snap-$s.csv" "$DATA/13-wave-snap-$s.csv"; done
+echo "wrote $DATA/13-wave-energy.csv, 13-wave-seismogram.csv, 13-wave-snap-*.csv"
