@@ -164,6 +164,17 @@ def lesson_12():
     return out
 
 
+def lesson_13():
+    out = [row("13", f"leapfrog update {x['grid']}, NP={x['np']}", f"STREAM triad, NP={x['np']}",
+               x["triad_GBps"], x["GBps"], "GB/s", "higher", "≥ 0.7") for x in rows_of("13-wave-bench.csv")]
+    seed = rows_of("13-wave-seed.csv")
+    numpy = [x for x in seed if "numpy" in x["program"]][0]
+    out += [row("13", f"the seed's run (200x120, 1100 steps), NP={x['np']}", "the same scheme in numpy",
+                numpy["time_s"], x["time_s"], "s", "lower", "≥ 100× faster")
+            for x in seed if "numpy" not in x["program"]]
+    return out
+
+
 def lesson_14():
     r = {(x["method"], x["np"]): x for x in rows_of("14-ml-summary.csv")}
     out = []
@@ -180,7 +191,7 @@ def lesson_14():
     return out
 
 
-EXTRACTORS = [lesson_00, lesson_01, lesson_03, lesson_04, lesson_05, lesson_07, lesson_08, lesson_09, lesson_10, lesson_11, lesson_12, lesson_14]
+EXTRACTORS = [lesson_00, lesson_01, lesson_03, lesson_04, lesson_05, lesson_07, lesson_08, lesson_09, lesson_10, lesson_11, lesson_12, lesson_13, lesson_14]
 
 
 def first_line(cmd):
