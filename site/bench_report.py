@@ -98,6 +98,17 @@ def lesson_05():
     return out
 
 
+def lesson_06():
+    out = []
+    for x in rows_of("06-fft-ratios.csv"):
+        out.append(row("06", f"hand-written 2D FFT {x['n']}², natural layout, NP={x['np']}",
+                       "FFTW-MPI, same layout", x["fftw_mpi_s"], x["hand_s"], "s", "lower", "≤ 1.2"))
+        out.append(row("06", f"hand-written 2D FFT {x['n']}², transposed out, NP={x['np']}",
+                       "FFTW-MPI, FFTW_MPI_TRANSPOSED_OUT", x["fftw_mpi_transposed_s"],
+                       x["hand_transposed_s"], "s", "lower", "≤ 1.2"))
+    return out
+
+
 def lesson_07():
     out = []
     numpy = {x["n"]: x for x in rows_of("07-mri-numpy.csv")}
@@ -200,7 +211,7 @@ def lesson_15():
             for x in data if x["program"] != "plink1.9"]
 
 
-EXTRACTORS = [lesson_00, lesson_01, lesson_03, lesson_04, lesson_05, lesson_07, lesson_08, lesson_09, lesson_10, lesson_11, lesson_12, lesson_13, lesson_14, lesson_15]
+EXTRACTORS = [lesson_00, lesson_01, lesson_03, lesson_04, lesson_05, lesson_06, lesson_07, lesson_08, lesson_09, lesson_10, lesson_11, lesson_12, lesson_13, lesson_14, lesson_15]
 
 
 def first_line(cmd):
