@@ -4,8 +4,8 @@
 # 1. Iterations and time: lambda = 6 on 65^2, 129^2, 257^2, 513^2 nodes
 #    (a 5 x 5 grid refined 4..7 times, -da_refine), NP = 1, with geometric
 #    multigrid (-pc_type mg, one level per refinement) and with the default
-#    preconditioner (GMRES + ILU(0)) up to 257^2 only: on 513^2 one ILU solve
-#    takes minutes.  bratu and ex5 (-mms 0, so its "error inf" is
+#    preconditioner (GMRES + ILU(0)) up to 257^2 only: its linear iterations
+#    grow about 6-fold per refinement, so 513^2 would dominate the run.  bratu and ex5 (-mms 0, so its "error inf" is
 #    max u) run with the same grid and options; the solve time of each is
 #    PETSc's own SNESSolve time from -log_view.  Writes
 #    $DATA/11-snes-iterations.csv and prints ratio = bratu / ex5.
