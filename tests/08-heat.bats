@@ -67,7 +67,7 @@ assert_reference() {
     assert_ok "$np"
     assert_no_leak
     assert_value blocks "${BLOCKS[$np]}"
-    assert_value halo DMGlobalToLocal
+    assert_value halo DMLocalToLocal
     assert_reference
   done
 }

@@ -4,7 +4,8 @@
 #      NP=1 and NP=2, best of 10 repetitions.
 #   2. The heat update on NX x NY nodes (default 3001 x 3001: two fields of
 #      72 MB, beyond the 32 MB L3 cache), STEPS steps, 3 runs:
-#      heat_mpi (MPI_Sendrecv), heat_mpi --overlap, heat_petsc, at NP=1 and 2.
+#      heat_mpi (MPI_Sendrecv), heat_mpi --overlap, heat_petsc (DMLocalToLocal),
+#      at NP=1 and 2.
 #      Effective bandwidth = 16 bytes per inner node / the best step's time
 #      (best of all steps of all runs, as the triad takes its best repetition);
 #      ratio = that / the triad bandwidth at the same NP.
@@ -42,7 +43,7 @@ done
 csv="$DATA/08-heat-bench.csv"
 echo "program,halo,np,grid,steps,best_step_s,time_s,GBps,triad_GBps,ratio" > "$csv"
 for np in 1 2; do
-  for variant in "heat_mpi sendrecv" "heat_mpi overlap" "heat_petsc DMGlobalToLocal"; do
+  for variant in "heat_mpi sendrecv" "heat_mpi overlap" "heat_petsc DMLocalToLocal"; do
     set -- $variant
     prog="$1" halo="$2" best="" bw="" total=""
     for rep in 1 2 3; do
