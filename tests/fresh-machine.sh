@@ -6,9 +6,10 @@
 # repository's committed state into it, and runs, inside it with chroot:
 #     make run-lesson LESSON=02-hello NP=4
 #     make test
-# /proc, /sys and /dev/pts are mounted for the run and unmounted afterwards,
-# also on failure or Ctrl-C.  Needs root and network access to a Debian
-# mirror; takes a few minutes and about 2 GB.  Run it with `make test-fresh`.
+# /proc, /sys (with the host's cgroup mounts, which slurmd needs) and /dev
+# (with /dev/shm and /dev/pts) are mounted as on a booted machine for the run
+# and unmounted afterwards, also on failure or Ctrl-C.  Needs root and network
+# access to a Debian mirror; takes a few minutes and about 2 GB.  Run it with `make test-fresh`.
 #
 #   FRESH_ROOT=/var/tmp/course-fresh   where the root is built (reused if present)
 #   FRESH_KEEP=1                       keep it afterwards (default: delete)
@@ -24,9 +25,10 @@ command -v debootstrap >/dev/null || EXTRA_PACKAGES=debootstrap docker/install-d
 
 cleanup() {
   local m
-  for m in dev/pts sys proc; do
-    mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m" || true
+  for m in dev sys proc; do
+    mountpoint -q "$ROOT/$m" && { umount -R "$ROOT/$m" 2>/dev/null || umount -Rl "$ROOT/$m"; } || true
   done
+  # --one-file-system: never follow a mount that is somehow still there into the host.
   if [ "${FRESH_KEEP:-0}" != 1 ]; then rm -rf --one-file-system "$ROOT"; fi
 }
 trap cleanup EXIT
@@ -46,8 +48,8 @@ rm -rf "$ROOT/course"
 git clone -q "$REPO" "$ROOT/course"
 
 mount -t proc proc "$ROOT/proc"
-mount -t sysfs sys "$ROOT/sys"
-mount --bind /dev/pts "$ROOT/dev/pts"
+mount --rbind /sys "$ROOT/sys" && mount --make-rslave "$ROOT/sys"
+mount --rbind /dev "$ROOT/dev" && mount --make-rslave "$ROOT/dev"
 
 run_in() { chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
              LANG=C.UTF-8 TERM=dumb bash -c "cd /course && $1" < /dev/null; }

@@ -25,7 +25,7 @@ free_port() {
 # slurm_fail DIR WHAT: say what did not start, with the end of the logs.
 slurm_fail() {
   echo "slurm: $2 did not start; the end of its logs ($1):" >&2
-  tail -n 15 "$1"/log/*.log "$1"/munge/munged.log 2>/dev/null >&2
+  tail -n 15 "$1"/log/*.log "$1"/munge/munged.log >&2 2>/dev/null
   return 1
 }
 
@@ -70,8 +70,10 @@ NodeName=$host CPUs=4 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
   export SLURM_CONF="$dir/slurm.conf"
-  slurmctld -f "$SLURM_CONF" || slurm_fail "$dir" slurmctld || return 1
-  slurmd -f "$SLURM_CONF" || slurm_fail "$dir" slurmd || return 1
+  # What a daemon says before its log file is open (a bad configuration, no
+  # cgroup file system under /sys/fs/cgroup for slurmd) goes to *-start.log.
+  slurmctld -f "$SLURM_CONF" 2> "$dir/log/slurmctld-start.log" || slurm_fail "$dir" slurmctld || return 1
+  slurmd -f "$SLURM_CONF" 2> "$dir/log/slurmd-start.log" || slurm_fail "$dir" slurmd || return 1
   # Wait (at most 20 s) for the node to be idle.
   local i
   for ((i = 0; i < 100; i++)); do
