@@ -221,10 +221,20 @@ def first_line(cmd):
         return "unknown"
 
 
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def machine():
     mpich = first_line(["sh", "-c", "mpichversion 2>/dev/null | sed -n 's/^MPICH Version:[[:space:]]*/MPICH /p'"])
     ompi = first_line(["sh", "-c", "ompi_info --version 2>/dev/null | head -1"])
-    return dict(cores=str(os.cpu_count()), cpu=platform.processor() or platform.machine(),
+    return dict(cores=str(os.cpu_count()), cpu=cpu_model(),
                 mpi="; ".join(x for x in (ompi, mpich) if x and x != "unknown"),
                 compiler=first_line(["g++", "--version"]))
 
