@@ -16,16 +16,21 @@
 #include <string>
 #include <vector>
 
+#include "cli.hpp"
+
 using cplx = std::complex<double>;
 
 inline fftw_complex* as_fftw(cplx* p) { return reinterpret_cast<fftw_complex*>(p); }
 
 // --plan estimate|measure: FFTW_ESTIMATE picks a plan by heuristics in
 // microseconds; FFTW_MEASURE times candidate plans (seconds for big sizes, and
-// it overwrites the arrays, so fill them after planning).
-inline unsigned plan_flag(const std::string& name)
+// it overwrites the arrays, so fill them after planning).  Any other value of
+// `option` stops every rank with one error line.
+inline unsigned plan_flag(const std::string& kind, const std::string& option)
 {
-  return name == "measure" ? FFTW_MEASURE : FFTW_ESTIMATE;
+  if (kind == "estimate") return FFTW_ESTIMATE;
+  if (kind == "measure") return FFTW_MEASURE;
+  fail_all(option + " must be estimate or measure, got '" + kind + "'");
 }
 
 // Balanced split of n items over `size` ranks: with n = q size + r the first r
