@@ -87,6 +87,19 @@ check_2d() {
   assert_line --partial 'rows per rank 8 8 8 7, columns per rank 16 16 16 16'
 }
 
+@test "06 fft2d_transpose: on one rank the natural layout transposes nothing (strided column FFTs)" {
+  for size in "64 64" "17 23" "1 9" "9 1"; do
+    set -- $size
+    mpirun 1 "$(bin "$DIR" fft2d_transpose)" --rows "$1" --cols "$2" --plan measure
+    check_2d 1
+    assert_value transpose_s 0.000000
+  done
+  # the transposed layout still needs its one transpose, also on one rank
+  mpirun 1 "$(bin "$DIR" fft2d_transpose)" --rows 64 --cols 64 --transposed-out
+  check_2d 1
+  assert_value layout transposed
+}
+
 @test "06 fft2d_transpose: fewer rows than ranks (3 x 5 on 4), prime sizes, measure plans" {
   mpirun 4 "$(bin "$DIR" fft2d_transpose)" --rows 3 --cols 5
   check_2d 4

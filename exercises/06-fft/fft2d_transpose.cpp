@@ -22,6 +22,9 @@
  * stays transposed (rank p holds columns of X as rows), which saves one
  * transpose; the backward transform then starts from that layout.  This is
  * what FFTW's FFTW_MPI_TRANSPOSED_OUT / _IN do (see fft2d_fftw_mpi.cpp).
+ * On one rank in the natural layout every column is local: the column FFTs
+ * then run down the columns in place (a strided FFTW plan) and nothing is
+ * transposed, which is also what FFTW-MPI does with one rank.
  *
  * Backward: the same steps with exp(+...), divided by N0 N1 at the end (FFTW,
  * like the textbook DFT pair, leaves the backward transform unnormalised).
@@ -59,6 +62,17 @@ static fftw_plan plan_rows(std::vector<cplx>& a, int n, int howmany, int sign, u
   if (howmany == 0) return nullptr;
   return fftw_plan_many_dft(1, &n, howmany, as_fftw(a.data()), nullptr, 1, n,
                             as_fftw(a.data()), nullptr, 1, n, sign, flag);
+}
+
+// The columns of a rows x cols row-major array `a`, all of them, in place:
+// `cols` FFTs of length `rows`, element stride `cols`, one column to the next
+// 1 apart.  Used when one rank owns every column (NP = 1), so no transpose is
+// needed: FFTW walks down the columns itself.
+static fftw_plan plan_columns(std::vector<cplx>& a, int rows, int cols, int sign, unsigned flag)
+{
+  if (rows == 0 || cols == 0) return nullptr;
+  return fftw_plan_many_dft(1, &rows, cols, as_fftw(a.data()), nullptr, cols, 1,
+                            as_fftw(a.data()), nullptr, cols, 1, sign, flag);
 }
 
 static void run_plan(fftw_plan p, Clock& clock)
@@ -167,10 +181,16 @@ int main(int argc, char** argv)
   MPI_Barrier(MPI_COMM_WORLD);
   double tp = MPI_Wtime();
   const int r0 = static_cast<int>(n0), r1 = static_cast<int>(n1);
+  // One rank, natural layout: every column is local, so the column FFTs run
+  // straight down the columns of `a` (a strided plan) and nothing is transposed.
+  const bool local_columns = size == 1 && !transposed_out;
+  const int cols_t = local_columns ? 0 : static_cast<int>(my_cols);  // column FFTs on t
   fftw_plan f_rows = plan_rows(a, r1, static_cast<int>(my_rows), FFTW_FORWARD, flag);
-  fftw_plan f_cols = plan_rows(t, r0, static_cast<int>(my_cols), FFTW_FORWARD, flag);
-  fftw_plan b_cols = plan_rows(t, r0, static_cast<int>(my_cols), FFTW_BACKWARD, flag);
+  fftw_plan f_cols = plan_rows(t, r0, cols_t, FFTW_FORWARD, flag);
+  fftw_plan b_cols = plan_rows(t, r0, cols_t, FFTW_BACKWARD, flag);
   fftw_plan b_rows = plan_rows(a, r1, static_cast<int>(my_rows), FFTW_BACKWARD, flag);
+  fftw_plan f_down = local_columns ? plan_columns(a, r0, r1, FFTW_FORWARD, flag) : nullptr;
+  fftw_plan b_down = local_columns ? plan_columns(a, r0, r1, FFTW_BACKWARD, flag) : nullptr;
   tp = MPI_Wtime() - tp;
 
   for (long i = 0; i < my_rows; ++i)
@@ -179,15 +199,23 @@ int main(int argc, char** argv)
   // forward: a (rows of x) -> rows of X in a, or columns of X as rows of t.
   auto forward = [&](Clock& c) {
     run_plan(f_rows, c);                               // 1. FFT along each row
+    if (local_columns) {                               // NP = 1: columns in place
+      run_plan(f_down, c);
+      return;
+    }
     transpose(a, t, rows, cols, send, recv, c);        // 2. rows -> columns
     run_plan(f_cols, c);                               // 3. FFT along each column
     if (!transposed_out) transpose(t, a, cols, rows, send, recv, c);  // 4. back to rows
   };
   // backward: the inverse steps in reverse order, then the 1/(N0 N1).
   auto backward = [&](Clock& c) {
-    if (!transposed_out) transpose(a, t, rows, cols, send, recv, c);
-    run_plan(b_cols, c);
-    transpose(t, a, cols, rows, send, recv, c);
+    if (local_columns) {
+      run_plan(b_down, c);
+    } else {
+      if (!transposed_out) transpose(a, t, rows, cols, send, recv, c);
+      run_plan(b_cols, c);
+      transpose(t, a, cols, rows, send, recv, c);
+    }
     run_plan(b_rows, c);
     const double s = 1.0 / (static_cast<double>(n0) * static_cast<double>(n1));
     for (cplx& z : a) z *= s;
@@ -290,7 +318,7 @@ int main(int argc, char** argv)
     std::printf("check = %s\n", rel <= 1e-12 && rt_rel <= 1e-13 ? "PASS" : "FAIL");
   }
 
-  for (fftw_plan p : {f_rows, f_cols, b_cols, b_rows})
+  for (fftw_plan p : {f_rows, f_cols, b_cols, b_rows, f_down, b_down})
     if (p) fftw_destroy_plan(p);
   MPI_Finalize();
   return 0;

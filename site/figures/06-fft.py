@@ -40,7 +40,7 @@ ax1.set_ylabel("GFLOP/s = 5 N² log₂(N²) / forward time")
 ax1.set_ylim(bottom=0)
 ax1.grid(True, alpha=0.3)
 ax1.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
-ax1.set_title("Forward 2D FFT (FFTW_MEASURE, best of 3)", fontsize=10)
+ax1.set_title("Forward 2D FFT (FFTW_MEASURE, fastest of all runs)", fontsize=10)
 
 hand = [r for r in rows if r["program"] == "fft2d_transpose"]
 hand.sort(key=lambda r: (int(r["n"]), int(r["np"]), r["layout"]))
