@@ -61,14 +61,37 @@ assert_reference() {
   done
 }
 
-@test "08 heat_petsc: the same numbers on a DMDA, NP=1..4, no leak" {
+@test "08 heat_petsc: the same numbers on a DMDA, NP=1..4, both halo exchanges, no leak" {
   for np in 1 2 3 4; do
     petsc "$np" heat_petsc -nx 30 -ny 17 -steps 200
     assert_ok "$np"
     assert_no_leak
     assert_value blocks "${BLOCKS[$np]}"
+    assert_value halo PetscSF
+    assert_reference
+    petsc "$np" heat_petsc -nx 30 -ny 17 -steps 200 -halo localtolocal
+    assert_ok "$np"
+    assert_no_leak
     assert_value halo DMLocalToLocal
     assert_reference
+  done
+}
+
+@test "08 heat_petsc: the PetscSF halo on other block shapes (4 x 1, 1 x 4, 3 x 2) is bit-identical" {
+  local ref
+  petsc 1 heat_petsc -nx 23 -ny 19 -steps 120 -halo localtolocal
+  assert_ok 1
+  ref="$(value u_max) $(value max_error)"
+  for shape in "4 4 1" "4 1 4" "6 3 2"; do
+    set -- $shape
+    for halo in sf localtolocal; do
+      petsc "$1" heat_petsc -nx 23 -ny 19 -steps 120 -halo "$halo" -da_processors_x "$2" -da_processors_y "$3"
+      assert_ok "$1"
+      assert_no_leak
+      assert_value blocks "$2 x $3"
+      assert_value check PASS
+      [ "$(value u_max) $(value max_error)" = "$ref" ] || { echo "$shape $halo: $(value u_max)" >&2; return 1; }
+    done
   done
 }
 
@@ -195,6 +218,10 @@ assert_reference() {
   assert_bad_input '-steps = -3 is out of range'
   mpirun 2 "$(bin "$DIR" heat_petsc)" -dt
   assert_bad_input '-dt needs a value'
+  petsc 2 heat_petsc -halo ghost
+  assert_bad_input "-halo must be sf or localtolocal, not 'ghost'"
+  mpirun 2 "$(bin "$DIR" heat_petsc)" -halo
+  assert_bad_input '-halo needs a value: sf or localtolocal'
   mpirun 2 "$(bin "$DIR" triad)" --n 10
   assert_bad_input 'out of range'
 }

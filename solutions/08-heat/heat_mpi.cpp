@@ -51,21 +51,40 @@ static void split(int n, int p, int c, int* first, int* count)
   *first = c * q + std::min(c, r);
 }
 
-// One node of the update on plain row pointers: S, C, N are rows j-1, j, j+1
-// of u, O is row j of un.  This is the one place where the arithmetic lives;
-// the callers' row pointers are __restrict (rows of u and un never overlap).
-static inline void node(const double* S, const double* C, const double* N, double* O, int i, double cx,
-                        double cy)
+// Rows per pass of the sweep (see update()).
+constexpr int kRowsPerPass = 8;
+
+// K consecutive output rows in one pass over the columns [ib, ie): `u`
+// points at the first input row (row j-1), `un` at the first output row
+// (row j), rows `s` apart.  Node i of output row k needs rows k, k+1, k+2 of
+// u (south, centre, north).  For each column i the K nodes above each other
+// are updated together, so each input row that comes in from the caches
+// serves up to three output rows at once.  K is a compile-time constant: the
+// compiler unrolls the k loop, and `omp simd` (compiled with -fopenmp-simd,
+// no threads involved) tells it to vectorise over i: GCC does not see by
+// itself that rows a stride `s` apart can be loaded as vectors (u and un
+// never overlap: __restrict).  This is the one place where the arithmetic lives.
+template <int K>
+static void rows(const double* __restrict u, double* __restrict un, long s, int ib, int ie, double cx, double cy)
 {
-  O[i] = C[i] + cx * (C[i - 1] - 2.0 * C[i] + C[i + 1]) + cy * (S[i] - 2.0 * C[i] + N[i]);
+#pragma omp simd
+  for (int i = ib; i < ie; ++i)
+    for (int k = 0; k < K; ++k) {
+      const double* S = u + k * s;
+      const double* C = S + s;
+      const double* N = C + s;
+      un[k * s + i] = C[i] + cx * (C[i - 1] - 2.0 * C[i] + C[i + 1]) + cy * (S[i] - 2.0 * C[i] + N[i]);
+    }
 }
 
 // One update of the owned nodes in rows [jb, je) and columns [ib, ie) (local
 // indices) from u to un.  Global edge nodes are skipped: they stay 0.
-// The sweep takes two rows per pass: rows j and j+1 need rows j-1 .. j+2 of
-// u, so each row that the loop loads from the caches serves two output rows
-// (one pass per row would load three rows for each one written).  Every node
-// still gets exactly the operations of node(), so the bits do not change.
+// The sweep takes kRowsPerPass rows per pass: rows j ... j+7 need rows
+// j-1 ... j+8 of u, so ten input rows come through the caches for eight
+// output rows (one row per pass would bring three rows for each one written,
+// and the loads from the caches, not memory, would set the pace).  The rows
+// left over at the end go one at a time.  Every node gets the same
+// operations in the same order, so the bits do not depend on the rows per pass.
 static void update(const Block& b, int nx, int ny, double cx, double cy, const double* u,
                    double* un, int ib, int ie, int jb, int je)
 {
@@ -75,23 +94,9 @@ static void update(const Block& b, int nx, int ny, double cx, double cy, const d
   je = std::min(je, ny - 1 - b.y0);
   const long s = b.stride;
   int j = jb;
-  for (; j + 1 < je; j += 2) {
-    const double* __restrict S  = u + b.at(0, j - 1);
-    const double* __restrict C  = S + s;
-    const double* __restrict N  = C + s;
-    const double* __restrict NN = N + s;
-    double* __restrict       O  = un + b.at(0, j);
-    double* __restrict       P  = O + s;
-    for (int i = ib; i < ie; ++i) {
-      node(S, C, N, O, i, cx, cy);
-      node(C, N, NN, P, i, cx, cy);
-    }
-  }
-  if (j < je) {  // an odd number of rows: the last one alone
-    const double* __restrict C = u + b.at(0, j);
-    double* __restrict       O = un + b.at(0, j);
-    for (int i = ib; i < ie; ++i) node(C - s, C, C + s, O, i, cx, cy);
-  }
+  for (; j + kRowsPerPass <= je; j += kRowsPerPass)
+    rows<kRowsPerPass>(u + b.at(0, j - 1), un + b.at(0, j), s, ib, ie, cx, cy);
+  for (; j < je; ++j) rows<1>(u + b.at(0, j - 1), un + b.at(0, j), s, ib, ie, cx, cy);
 }
 
 int main(int argc, char** argv)
