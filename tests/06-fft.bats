@@ -210,3 +210,16 @@ check_2d() {
     assert_size 3
   done
 }
+
+@test "06 bench.sh runs (small sizes) and writes both tables with the ratio columns" {
+  [ "$DIR" = "$SOL" ] || skip "bench.sh belongs to the solution"
+  local d="$BATS_TEST_TMPDIR/data"
+  make --no-print-directory -C "$SOL" MPI=openmpi all > /dev/null
+  run bash -c "cd '$SOL' && SIZES='32 48' ROUNDS=2 REPS=2 PLAN=estimate DATA='$d' ./bench.sh"
+  assert_success
+  [ "$(head -n 1 "$d/06-fft-ratios.csv")" = "n,np,serial_s,hand_s,fftw_mpi_s,hand_over_fftw_mpi,hand_transposed_s,fftw_mpi_transposed_s,hand_over_fftw_mpi_transposed" ]
+  [ "$(wc -l < "$d/06-fft-ratios.csv")" -eq 5 ]   # 2 sizes x NP 1, 2
+  [ "$(wc -l < "$d/06-fft.csv")" -eq 19 ]         # per size: serial + 2 NP x 4 runs
+  # On one rank the natural layout transposes nothing.
+  awk -F, '$2 == 1 && $3 == "fft2d_transpose" && $4 == "natural" && $9 != "0.000000" { exit 1 }' "$d/06-fft.csv"
+}

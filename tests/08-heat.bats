@@ -286,3 +286,17 @@ assert_reference() {
   assert_success
   assert_size 2
 }
+
+@test "08 bench.sh runs (small grid) and reports the median round of every version" {
+  [ "$DIR" = "$SOL" ] || skip "bench.sh belongs to the solution"
+  [ "$MPI" != mpich ] || skip "the bench runs heat_petsc, which needs PETSc's Open MPI"
+  local d="$BATS_TEST_TMPDIR/data"
+  run bash -c "cd '$SOL' && NX=101 NY=101 STEPS=5 ROUNDS=3 TRIAD_N=100000 DATA='$d' MPIEXEC=$MPIEXEC BUILD=build/$MPI ./bench.sh"
+  assert_success
+  [ "$(wc -l < "$d/08-heat-rounds.csv")" -eq 25 ]  # 3 rounds x 2 NP x 4 versions
+  [ "$(wc -l < "$d/08-heat-bench.csv")" -eq 9 ]
+  # The median round's ratio lies between the lowest and the highest one.
+  awk -F, 'NR > 1 { if ($10 < $11 || $10 > $12 || $13 != 3) { print; bad = 1 } } END { exit bad }' "$d/08-heat-bench.csv"
+  grep -q '^heat_petsc,PetscSF,2,101x101,' "$d/08-heat-bench.csv"
+  grep -q '^heat_petsc,DMLocalToLocal,2,101x101,' "$d/08-heat-bench.csv"
+}

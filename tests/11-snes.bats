@@ -208,3 +208,15 @@ ex5() {
   assert_no_leak
   assert_size 2
 }
+
+@test "11 bench.sh runs (small grids) and reports the median pair against ex5" {
+  [ "$DIR" = "$SOL" ] || skip "bench.sh belongs to the solution"
+  local d="$BATS_TEST_TMPDIR/data"
+  make --no-print-directory -C "$SOL" all reference > /dev/null
+  run bash -c "cd '$SOL' && REFINES_DEFAULT=2 REFINES_MG=2 REPS=3 REPS_SMALL=3 DATA='$d' BUILD=build/system MPIEXEC=mpiexec ./bench.sh"
+  assert_success
+  [ "$(wc -l < "$d/11-snes-iterations.csv")" -eq 3 ]
+  # Same iteration counts as ex5 (exact), ratio inside its range, 3 pairs.
+  awk -F, 'NR > 1 { if ($3 != $5 || $4 != $6 || $11 < $12 || $11 > $13 || $14 != 3) { print; bad = 1 } } END { exit bad }' \
+    "$d/11-snes-iterations.csv"
+}

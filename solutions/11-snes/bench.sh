@@ -23,6 +23,7 @@ build="${BUILD:-build/system}"; mpiexec="${MPIEXEC:-mpiexec}"; data="${DATA:-../
 refines_mg="${REFINES_MG:-4 5 6 7}"; refines_default="${REFINES_DEFAULT:-4 5 6}"
 reps="${REPS:-5}"; reps_small="${REPS_SMALL:-11}"
 tmp="$(mktemp)"; trap 'rm -f "$tmp"' EXIT
+mkdir -p "$data"
 
 # solve_time: PETSc's SNESSolve time (max over ranks) from -log_view in $tmp.
 solve_time() { awk '$1 == "SNESSolve" { print $4; exit }' "$tmp"; }
