@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # bench.sh — the measurements behind lesson 13's page (run by `make bench`).
-#   1. The roofline: STREAM triad (10M doubles per array and rank) at NP=1, 2.
-#   2. The leapfrog on NX x NY nodes (default 2001 x 1201: two fields of
-#      19 MB, together beyond the 32 MB L3 cache), STEPS steps, best of 3 runs
-#      at NP=1, 2: cell updates/s and the effective bandwidth (24 bytes per
-#      node and step) / the triad bandwidth at the same NP.
-#      -> $DATA/13-wave-bench.csv
+#   1.+2. In ROUNDS rounds (default 7) at NP=1, 2: the roofline, the STREAM
+#      triad (10M doubles per array and rank, best of 10), and right after it
+#      the leapfrog on NX x NY nodes (default 2001 x 1201: two fields of
+#      19 MB, together beyond the 32 MB L3 cache), STEPS steps: cell updates/s
+#      and the effective bandwidth (24 bytes per node and step) / the triad of
+#      the same round.
+#      -> $DATA/13-wave-rounds.csv (every round), $DATA/13-wave-bench.csv
+#         (the median round per NP, with the lowest and highest ratio)
 #   3. The seed's run (200 x 120 nodes, 1100 steps) with wave at NP=1, 2 and
 #      with reference.py (numpy, serial): time and speed-up over numpy.
 #      -> $DATA/13-wave-seed.csv
@@ -21,6 +23,7 @@ PYTHON="${PYTHON:-/usr/bin/python3}"
 NX="${NX:-2001}"
 NY="${NY:-1201}"
 STEPS="${STEPS:-50}"
+ROUNDS="${ROUNDS:-7}"
 TRIAD_N="${TRIAD_N:-10000000}"
 T="${BENCH_TIMEOUT:-120}"
 mkdir -p "$DATA"
@@ -33,26 +36,37 @@ run() {  # run NP PROGRAM ARGS...: output in $out, stop on a failed check
 }
 faster() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
 
-declare -A triad
+# Rounds: triad, then the leapfrog right after it, so that each ratio compares
+# two numbers measured seconds apart (the memory bandwidth of this virtual
+# machine drifts by tens of percent from minute to minute).  The table shows
+# the median round per NP, with the lowest and highest ratio of all rounds.
+rounds="$DATA/13-wave-rounds.csv"
+header="np,grid,steps,time_s,cell_updates_per_s,GBps,triad_GBps,ratio"
+echo "round,$header" > "$rounds"
 for np in 1 2; do
-  run "$np" triad --n "$TRIAD_N" --reps 10
-  triad[$np]="$(get triad_GBps)"
-  echo "== triad NP=$np: ${triad[$np]} GB/s"
+  for round in $(seq "$ROUNDS"); do
+    run "$np" triad --n "$TRIAD_N" --reps 10
+    triad="$(get triad_GBps)"
+    run "$np" wave -nx "$NX" -ny "$NY" -steps "$STEPS" -output_interval 0
+    bw="$(get bandwidth_GBps)"
+    ratio="$(awk -v a="$bw" -v b="$triad" 'BEGIN { printf "%.3f", a / b }')"
+    echo "== round $round NP=$np: triad $triad GB/s, wave $(get time_s) s, $bw GB/s, ratio $ratio"
+    echo "$round,$np,${NX}x${NY},$STEPS,$(get time_s),$(get cell_updates_per_s),$bw,$triad,$ratio" >> "$rounds"
+  done
 done
+echo "wrote $rounds"
 
 csv="$DATA/13-wave-bench.csv"
-echo "np,grid,steps,time_s,cell_updates_per_s,GBps,triad_GBps,ratio" > "$csv"
+echo "$header,ratio_min,ratio_max,rounds" > "$csv"
 for np in 1 2; do
-  best="" rate="" bw=""
-  for rep in 1 2 3; do
-    run "$np" wave -nx "$NX" -ny "$NY" -steps "$STEPS" -output_interval 0
-    if faster "$(get time_s)" "$best"; then
-      best="$(get time_s)" rate="$(get cell_updates_per_s)" bw="$(get bandwidth_GBps)"
-    fi
-  done
-  ratio="$(awk -v a="$bw" -v b="${triad[$np]}" 'BEGIN { printf "%.2f", a / b }')"
-  echo "== wave NP=$np ${NX}x${NY}, $STEPS steps: $best s, $rate cell updates/s, $bw GB/s, ratio to triad = $ratio"
-  echo "$np,${NX}x${NY},$STEPS,$best,$rate,$bw,${triad[$np]},$ratio" >> "$csv"
+  sorted="$(awk -F, -v np="$np" 'NR > 1 && $2 == np' "$rounds" | sort -t, -k9,9g)"
+  n="$(wc -l <<<"$sorted")"
+  mid="$(sed -n "$(( (n + 1) / 2 ))p" <<<"$sorted")"
+  lo="$(head -n 1 <<<"$sorted" | cut -d, -f9)"; hi="$(tail -n 1 <<<"$sorted" | cut -d, -f9)"
+  IFS=, read -r _ np_ grid steps time rate bw triad ratio <<<"$mid"
+  printf '%s,%s,%s,%s,%s,%s,%s,%.2f,%.2f,%.2f,%d\n' "$np_" "$grid" "$steps" "$time" "$rate" "$bw" "$triad" \
+    "$ratio" "$lo" "$hi" "$n" >> "$csv"
+  printf '== wave NP=%s: median ratio %.2f (%.2f ... %.2f over %d rounds)\n' "$np" "$ratio" "$lo" "$hi" "$n"
 done
 echo "wrote $csv"
 
