@@ -1,6 +1,7 @@
 """Lesson 09 figures: the fitted T2 map of the 128 x 128 phantom beside the
 truth, and the spread of T2 over 2000 noise draws against the Gauss-Newton
-prediction.
+prediction; and the cost per voxel of the three ways to fit a slice
+(09-tao-throughput.csv).
 
 Reads lessons/_data/09-tao-map-fit.csv, 09-tao-map-true.csv (n rows of n T2
 values in ms), 09-tao-draws.csv (draw,t2_ms) and 09-tao-uq.csv, written by
@@ -46,4 +47,35 @@ ax.set_ylabel("density")
 ax.legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(FIGURES / "09-tao-uq.png", dpi=110)
+plt.close(fig)
+
+# ---- throughput: cost per voxel of the three ways, NP = 1 and 2 ------------
+rows = list(csv.DictReader(open(DATA / "09-tao-throughput.csv")))
+methods = []
+for r in rows:
+    if r["method"] not in methods:
+        methods.append(r["method"])
+fig, ax = plt.subplots(figsize=(7.0, 3.2))
+colors = {"1": "tab:blue", "2": "tab:orange"}
+y = 0
+ticks, labels = [], []
+for m in methods:
+    for r in (r for r in rows if r["method"] == m):
+        us = float(r["us_per_voxel"])
+        ax.barh(y, us, color=colors.get(r["np"], "tab:grey"))
+        ax.text(us * 1.15, y, f'{us:,.0f} µs  ({r["voxels_per_s"]} voxels/s)', va="center", fontsize=8)
+        ticks.append(y)
+        labels.append(f'{m}, NP={r["np"]}')
+        y += 1
+    y += 0.5
+ax.set_xscale("log")
+ax.set_yticks(ticks)
+ax.set_yticklabels(labels, fontsize=8)
+ax.invert_yaxis()
+ax.set_xlim(5, 1e8)
+ax.set_xlabel("wall time per voxel [µs], log scale")
+ax.set_title("T2 fit of a 256² slice: cost per voxel (09-tao-throughput.csv)", fontsize=9)
+ax.grid(axis="x", alpha=0.3)
+fig.tight_layout()
+fig.savefig(FIGURES / "09-tao-throughput.png", dpi=110)
 plt.close(fig)
