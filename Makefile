@@ -15,7 +15,7 @@ SBATCH  ?= sbatch
 # LESSON=02 and LESSON=02-hello both name lesson 02-hello.
 L := $(firstword $(filter $(LESSON) $(LESSON)-%,$(LESSONS)))
 
-.PHONY: help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
+.PHONY: sync help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
 .DEFAULT_GOAL := help
 
 help:
@@ -45,6 +45,19 @@ lessons:
 
 deps:
 	@$(DEPS)
+
+# common/ holds the one copy of what every lesson folder shares (each folder
+# builds on its own, so it carries a copy): lesson.mk and mpi-env.sh in every
+# folder, grade.sh in every exercise, cli.hpp and petsc_errors.hpp where a
+# folder uses them.  `make sync` refreshes the copies; tests/course.bats checks them.
+COMMON_EVERYWHERE := lesson.mk mpi-env.sh
+COMMON_WHERE_USED := cli.hpp petsc_errors.hpp
+sync:
+	@for d in solutions/[0-9][0-9]-*/ exercises/[0-9][0-9]-*/; do \
+	  for f in $(COMMON_EVERYWHERE); do cmp -s common/$$f $$d$$f || { cp common/$$f $$d$$f; echo "sync: $$d$$f"; }; done; \
+	  for f in $(COMMON_WHERE_USED); do [ ! -f $$d$$f ] || cmp -s common/$$f $$d$$f || { cp common/$$f $$d$$f; echo "sync: $$d$$f"; }; done; \
+	done
+	@for d in exercises/[0-9][0-9]-*/; do cmp -s common/grade.sh $${d}grade.sh || { cp common/grade.sh $${d}grade.sh; echo "sync: $${d}grade.sh"; }; done
 
 # With MPI=mpich, lessons whose Makefile refuses it are skipped (PETSc is built on Open MPI).
 all: deps
@@ -81,10 +94,12 @@ run-lesson: deps
 	@$(MAKE) --no-print-directory -C $(VARIANT)s/$(L) MPI=$(MPI) run NP=$(NP) \
 	   $(if $(PROG),PROG=$(PROG)) ARGS='$(ARGS)'
 
+# A solution: the lesson's tests.  VARIANT=exercise: the exercise grades itself
+# step by step (exercises/NN-slug/check.sh, through its make check).
 check-lesson: deps
 	$(need-lesson)
-	@$(if $(filter exercise,$(VARIANT)),LESSON_DIR=$(CURDIR)/exercises/$(L)) MPI=$(MPI) \
-	   tests/run-suite.sh tests/$(L).bats
+	@$(if $(filter exercise,$(VARIANT)),$(MAKE) --no-print-directory -C exercises/$(L) MPI=$(MPI) check,\
+	   MPI=$(MPI) tests/run-suite.sh tests/$(L).bats)
 
 verify: deps
 	@$(MAKE) --no-print-directory -C solutions/00-environment verify

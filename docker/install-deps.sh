@@ -10,7 +10,10 @@
 #   docker/install-deps.sh --list     print the package list
 #   EXTRA_PACKAGES="a b" docker/install-deps.sh   also install these
 #
-# Debian 12 "bookworm" and Ubuntu 24.04 have all of these packages.
+# Tested on Debian 13 "trixie" (PETSc 3.22, Open MPI 5) and Debian 12 "bookworm"
+# (PETSc 3.18, Open MPI 4.1).  Other Debian-based systems are untested.
+# Package names that carry a version (PETSc's and SLEPc's examples) are worked
+# out from the petsc-dev and slepc-dev this system has or would install.
 set -euo pipefail
 
 PACKAGES=(
@@ -25,9 +28,11 @@ PACKAGES=(
   librandom123-dev     # counter-based random numbers: synthetic data independent of NP
   # independent references used by tests and benchmarks
   netpipe-openmpi netpipe-mpich2
-  libpetsc3.18-dev-examples libslepc3.18-dev-examples   # PETSc's ex5 etc., SLEPc's examples
+  # (+ PETSc's and SLEPc's examples package, whose name has the version: see below)
   plink1.9             # checks the 15-gwas association scan
-  # a real single-node Slurm for the job-script tests
+  # a simulated cluster: SimGrid's SMPI runs the MPI lessons on many simulated ranks
+  libsimgrid-dev
+  # a real single-node Slurm for the job-script tests and the practice cluster
   slurm-wlm munge
   # test suite
   bats bats-assert bats-support
@@ -40,9 +45,22 @@ PACKAGES=(
 # shellcheck disable=SC2206
 PACKAGES+=(${EXTRA_PACKAGES:-})
 
+# versioned_examples: `libpetscX.Y-dev-examples libslepcX.Y-dev-examples`, X.Y being
+# the version that petsc-dev / slepc-dev bring here (installed, or the candidate).
+versioned_examples() {
+  local lib v
+  for lib in petsc slepc; do
+    v=$(dpkg-query -W -f='${Depends}' "lib$lib-real-dev" 2>/dev/null | grep -oE "lib$lib-real[0-9]+\.[0-9]+-dev" | head -n 1)
+    [ -n "$v" ] || v=$(apt-cache depends --recurse --important "$lib-dev" 2>/dev/null |
+                       grep -oE "lib$lib-real[0-9]+\.[0-9]+-dev" | head -n 1)
+    v=$(printf '%s' "$v" | grep -oE '[0-9]+\.[0-9]+')
+    [ -n "$v" ] && echo "lib$lib$v-dev-examples"
+  done
+  return 0
+}
+
 case "${1:-}" in
-  --list) printf '%s\n' "${PACKAGES[@]}"; exit 0 ;;
-  --check|"") ;;
+  --list|--check|"") ;;
   *) echo "usage: $0 [--check|--list]" >&2; exit 2 ;;
 esac
 
@@ -51,11 +69,19 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
   exit 1
 fi
 
+if command -v dpkg-query >/dev/null 2>&1; then
+  # shellcheck disable=SC2207
+  examples=($(versioned_examples))
+  PACKAGES+=("${examples[@]}")
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [ "$status" = "install ok installed" ] || missing+=("$p")
 done
+
+[ "${1:-}" != --list ] || { printf '%s\n' "${PACKAGES[@]}"; exit 0; }
 
 if [ ${#missing[@]} -eq 0 ]; then
   [ "${1:-}" = "--check" ] || echo "install-deps: all ${#PACKAGES[@]} packages are installed"
@@ -79,8 +105,16 @@ else
   exit 1
 fi
 
-echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -q
+# The package lists are fresh now: the examples' version can be read from them.
+if [ ${#examples[@]} -lt 2 ]; then
+  # shellcheck disable=SC2207
+  examples=($(versioned_examples))
+  [ ${#examples[@]} -eq 2 ] || { echo "install-deps: cannot tell which PETSc/SLEPc version petsc-dev and slepc-dev bring" >&2; exit 1; }
+  missing+=("${examples[@]}")
+  cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+fi
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
 "${SUDO[@]}" "${cmd[@]}"
 echo "install-deps: done"

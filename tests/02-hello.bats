@@ -101,11 +101,19 @@ setup() {
   assert_failure
 }
 
-@test "02 exercise: builds and runs as given" {
+@test "02 exercise: make check fails unsolved, naming step 1; no program says PASS" {
   skip_in_check
   build "$EX"
-  for p in hello hello_square hello_root; do
-    mpirun 2 "$(bin "$EX" "$p")"
-    assert_success
-  done
+  exercise_fails_unsolved
+  for p in hello hello_square hello_root; do exercise_never_passes "$p"; done
+}
+
+@test "02 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "02 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

@@ -15,11 +15,10 @@ bats_load_library bats-assert
 
 COURSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# The environment every launch uses: Open MPI refuses root and more ranks than
-# cores unless told; quiet drops Open MPI's multi-line trailer after a non-zero
-# exit, so a bad input shows only the program's own line.  MPICH ignores these.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_orte_execute_quiet=1
+# The environment every launch uses (root, more ranks than cores, quiet
+# failures; Open MPI 4 and 5): the one in common/mpi-env.sh.
+# shellcheck source=../common/mpi-env.sh
+. "$COURSE_ROOT/common/mpi-env.sh"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 # lesson_init NN-slug: set SOL, EX, DIR (the folder under test) and the MPI tools.
@@ -60,6 +59,24 @@ bin() { echo "$1/build/${3:-$MPI}/$2"; }
 mpirun() {
   local np="$1"; shift
   run timeout -k 5 "${TEST_TIMEOUT:-60}" "$MPIEXEC" -n "$np" "$@" < /dev/null
+  drop_launcher_notice
+}
+
+# drop_launcher_notice: remove from $output (and $lines) the boxed notice Open
+# MPI 5's launcher adds after a failing run ("prterun detected that one or more
+# processes exited with non-zero status ..."), which no setting turns off; the
+# unfiltered text stays in $raw_output.  Open MPI 4 (quiet) and MPICH add none.
+drop_launcher_notice() {
+  raw_output="$output"
+  case "$output" in *prterun*) ;; *) return 0 ;; esac
+  output="$(printf '%s\n' "$output" | awk '
+    /^-{60,}$/ { if (inbox) { if (box !~ /prterun (detected|has exited)/) printf "%s%s\n", box, $0; inbox = 0; box = "" }
+                 else { inbox = 1; box = $0 "\n" } next }
+    inbox { box = box $0 "\n"; next }
+    { print }
+    END { if (inbox) printf "%s", box }')"
+  lines=()
+  [ -z "$output" ] || mapfile -t lines <<< "$output"
 }
 
 # value NAME: the value of the first `NAME = value` line in $output.
@@ -123,3 +140,42 @@ assert_bad_input() {
 # skip_unless_exercise_test: tests of the exercise itself run only in the full
 # suite, not in `make check` inside an exercise (there the exercise is DIR).
 skip_in_check() { [ -z "${LESSON_DIR:-}" ] || skip "part of the course suite, not of make check"; }
+
+# --- the exercise: fails unsolved, passes with the solution's step blocks ----
+
+# exercise_fails_unsolved: `make check` in the exercise as given fails, names
+# step 1 as the first to fix, and never hangs.
+exercise_fails_unsolved() {
+  run timeout -k 5 600 make -s --no-print-directory -C "$EX" check < /dev/null
+  [ "$status" -ne 0 ] || { echo "make check passed on the unsolved exercise:" >&2; printf '%s\n' "$output" >&2; return 1; }
+  [ "$status" -ne 124 ] || { echo "make check hung" >&2; return 1; }
+  assert_output --partial "step 1: FAIL"
+  assert_output --partial "first to fix: step 1."
+}
+
+# exercise_never_passes PROGRAM [ARGS...]: the unsolved program, on 2 ranks,
+# does not print `check = PASS` (a learner must never be told it works).
+exercise_never_passes() {
+  local p="$1"; shift
+  mpirun 2 "$(bin "$EX" "$p")" "$@"
+  [ "$status" -ne 124 ] || { echo "$p hung" >&2; return 1; }
+  refute_line "check = PASS"
+}
+
+# exercise_passes_solved: the exercise with every step block taken from the
+# solution passes `make check`, every step.
+exercise_passes_solved() {
+  local dir="$BATS_FILE_TMPDIR/solved-$LESSON"
+  python3 "$COURSE_ROOT/tests/exercise_blocks.py" fill "$EX" "$SOL" "$dir"
+  run timeout -k 5 600 make -s --no-print-directory -C "$dir" check < /dev/null
+  assert_success
+  assert_output --regexp "all [0-9]+ steps pass"
+  refute_output --partial "FAIL"
+}
+
+# exercise_matches_solution: outside the step blocks, exercise and solution are
+# the same code (so the exercise is the lesson's program with its calls blanked).
+exercise_matches_solution() {
+  run python3 "$COURSE_ROOT/tests/exercise_blocks.py" compare "$EX" "$SOL"
+  assert_success
+}

@@ -1,10 +1,13 @@
 /**
  * @file hello_root.cpp
- * @brief Lesson 02 exercise 2: only the root rank prints.
+ * @brief Lesson 02, exercise 2: only one rank (the root, rank 0 unless
+ * `--root R`) prints.
  *
- * As given, every rank prints.  Fill in the TODO so that only rank `root`
- * (0, or the value of `--root R`) prints its greeting and the two result
- * lines.  Run: `make run PROG=hello_root NP=4 ARGS="--root 2"`; grade: `make check`.
+ * Output from every rank is noise once there are hundreds of ranks; the usual
+ * pattern is that one rank reports.  `--root R` picks the reporting rank and
+ * must name a rank that exists: R >= N is refused with one line on every
+ * rank count.  The root prints `size = N` and `root = R`.
+ * Run: `make run PROG=hello_root NP=4 ARGS="--root 2"`.
  */
 #include <mpi.h>
 
@@ -30,10 +33,12 @@ int main(int argc, char** argv)
     fail_all("--root " + std::to_string(root) + " does not exist: ranks are 0.." +
              std::to_string(size - 1));
 
-  // TODO: print only when this rank is the root.
+  // >>> step 4: only the root reports
+  // TODO 4: let only the rank whose number is `root` print these three lines.
   std::printf("Hello world from the root process (rank %d) out of %d processes\n", rank, size);
   std::printf("size = %d\n", size);
   std::printf("root = %ld\n", root);
+  // <<< step 4
 
   MPI_Finalize();
   return 0;

@@ -1,10 +1,13 @@
 /**
  * @file hello_square.cpp
- * @brief Lesson 02 exercise 1: every rank prints the square of its rank.
+ * @brief Lesson 02, exercise 1: every rank prints its rank and the square of
+ * its rank.
  *
- * Fill in the TODO: compute the square of this rank.  Rank 0 adds the squares
- * with MPI_Reduce and compares them with (N-1)N(2N-1)/6.
- * Run: `make run PROG=hello_square NP=4`; grade: `make check`.
+ * The rank is the only thing that differs between the copies of the program,
+ * so anything a rank computes from it is that rank's share of the work.  Rank 0
+ * adds up the squares with MPI_Reduce and compares the total with the closed
+ * form 0² + 1² + ... + (N-1)² = (N-1)N(2N-1)/6, printed as `square_sum` and
+ * `square_sum_expected`.  Run: `make run PROG=hello_square NP=4`.
  */
 #include <mpi.h>
 
@@ -25,7 +28,11 @@ int main(int argc, char** argv)
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
 
-  long square = 0;  // TODO: the square of this rank
+  // >>> step 3: each rank's share of the work
+  // TODO 3: compute this rank's value, the square of its rank (a long: the
+  //         square of a large rank does not fit an int).
+  const long square = 0;
+  // <<< step 3
   std::printf("Process %d of %d has value %ld\n", rank, size, square);
   std::fflush(stdout);
 

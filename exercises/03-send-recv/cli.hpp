@@ -1,31 +1,50 @@
-// cli.hpp — command-line options for this lesson's MPI programs.
+// cli.hpp — command-line options for the course's MPI-only programs.
+//
+// One copy of this file lives in common/ at the top of the course; `make sync`
+// there copies it into every lesson folder that uses it (each folder builds on
+// its own), and a test checks that every copy is identical.  Edit common/cli.hpp.
 //
 // Every rank parses the same argv, so every rank finds the same mistake and
 // they can all stop together: rank 0 prints one line `error: ...`, every rank
 // calls MPI_Finalize and exits with status 1.  No MPI_Abort, no hang, no
-// stack of messages from each rank.
+// stack of messages from each rank.  A program without MPI (lesson 01) includes
+// this file without <mpi.h> before it and gets the same interface for one process.
 //
-//   Options opt(argc, argv, "usage text");     // handles --help
-//   long n = opt.integer("--n", 1000, 1, 1000000);
-//   const char* file = opt.text("--csv");       // nullptr when not given
-//   opt.finish();                               // refuses unknown options
+//   Options opt(argc, argv, "usage text");          // handles --help
+//   long n        = opt.integer("--n", 1000, 1, 1000000);
+//   double dt     = opt.real("--dt", 0.1, 1e-9, 1.0);
+//   std::string m = opt.word("--mode", "fast", {"fast", "slow"});
+//   std::string f = opt.text("--csv", "");          // a file name; "" when absent
+//   bool v        = opt.flag("--verbose");
+//   opt.finish();                                   // refuses unknown options
 #pragma once
 
-#include <mpi.h>
-
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <vector>
+
+#ifdef MPI_VERSION
+inline int cli_rank()
+{
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+inline void cli_finalize() { MPI_Finalize(); }
+#else
+inline int cli_rank() { return 0; }
+inline void cli_finalize() {}
+#endif
 
 // Stop every rank with one message from rank 0.  Call it on all ranks.
 [[noreturn]] inline void fail_all(const std::string& message)
 {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank == 0) std::fprintf(stderr, "error: %s\n", message.c_str());
-  MPI_Finalize();
+  if (cli_rank() == 0) std::fprintf(stderr, "error: %s\n", message.c_str());
+  cli_finalize();
   std::exit(1);
 }
 
@@ -36,13 +55,12 @@ public:
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
       if (a == "--help" || a == "-h") {
-        int rank = 0;
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        if (rank == 0) std::printf("%s", usage_.c_str());
-        MPI_Finalize();
+        if (cli_rank() == 0) std::printf("%s", usage_.c_str());
+        cli_finalize();
         std::exit(0);
       }
       if (a.rfind("--", 0) != 0) fail_all("unexpected argument '" + a + "' (try --help)");
+      if (given_.count(a)) fail_all(a + " is given twice");
       if (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0)
         given_[a] = argv[++i];
       else
@@ -66,7 +84,7 @@ public:
     return v;
   }
 
-  // A real option in [lo, hi]; `def` when absent.
+  // A finite real option in [lo, hi]; `def` when absent.
   double real(const std::string& name, double def, double lo, double hi)
   {
     const char* text = take(name);
@@ -74,16 +92,36 @@ public:
     char* end = nullptr;
     errno = 0;
     double v = std::strtod(text, &end);
-    if (*text == '\0' || *end != '\0' || errno == ERANGE)
+    if (*text == '\0' || *end != '\0' || errno == ERANGE || !std::isfinite(v))
       fail_all(name + " needs a number, got '" + text + "'");
-    if (!(v >= lo && v <= hi))
-      fail_all(name + " = " + text + " is out of range [" + std::to_string(lo) + ", " +
-               std::to_string(hi) + "]");
+    if (v < lo || v > hi) {
+      char range[96];
+      std::snprintf(range, sizeof(range), "[%g, %g]", lo, hi);
+      fail_all(name + " = " + text + " is out of range " + range);
+    }
     return v;
   }
 
-  // A text option (a file name, say); nullptr when absent.
-  const char* text(const std::string& name) { return take(name); }
+  // A word from a fixed list; `def` when absent.
+  std::string word(const std::string& name, const std::string& def,
+                   const std::vector<std::string>& allowed)
+  {
+    const char* text = take(name);
+    if (!text) return def;
+    std::string list;
+    for (const auto& a : allowed) {
+      if (a == text) return a;
+      list += (list.empty() ? "" : ", ") + a;
+    }
+    fail_all(name + " = '" + text + "' is not one of: " + list);
+  }
+
+  // A text option (a file name, say); `def` when absent.
+  std::string text(const std::string& name, const std::string& def)
+  {
+    const char* t = take(name);
+    return t ? std::string(t) : def;
+  }
 
   // A flag without a value: true when given.
   bool flag(const std::string& name)

@@ -27,13 +27,17 @@ int main(int argc, char** argv)
               "Every rank prints its rank, the number of ranks and its host.\n");
   opt.finish();
 
+  // >>> step 1: who am I, and how many are we?
   int rank = 0, size = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
+  // <<< step 1
 
-  char host[MPI_MAX_PROCESSOR_NAME];
+  // >>> step 2: on which node do I run?
+  char host[MPI_MAX_PROCESSOR_NAME] = "unknown";
   int host_len = 0;
   MPI_Get_processor_name(host, &host_len);
+  // <<< step 2
 
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();

@@ -33,11 +33,13 @@ int main(int argc, char** argv)
     fail_all("--root " + std::to_string(root) + " does not exist: ranks are 0.." +
              std::to_string(size - 1));
 
+  // >>> step 4: only the root reports
   if (rank == root) {
     std::printf("Hello world from the root process (rank %d) out of %d processes\n", rank, size);
     std::printf("size = %d\n", size);
     std::printf("root = %ld\n", root);
   }
+  // <<< step 4
 
   MPI_Finalize();
   return 0;

@@ -28,7 +28,9 @@ int main(int argc, char** argv)
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
 
+  // >>> step 3: each rank's share of the work
   const long square = static_cast<long>(rank) * rank;
+  // <<< step 3
   std::printf("Process %d of %d has value %ld\n", rank, size, square);
   std::fflush(stdout);
 

@@ -72,7 +72,7 @@ int main(int argc, char** argv)
   const long reps_small = opt.integer("--reps", 1000, 1, 100000000);
   const int samples = static_cast<int>(opt.integer("--samples", 7, 1, 1000));
   std::string csv_path;
-  if (const char* csv = opt.text("--csv")) csv_path = csv;
+  csv_path = opt.text("--csv", "");
   opt.finish();
   if (size < 2) fail_all("pingpong needs at least 2 ranks, got " + std::to_string(size));
 
