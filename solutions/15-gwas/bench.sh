@@ -13,6 +13,7 @@
 # The .bed is read from the page cache after the first run (the file was just
 # written), for PLINK and for us alike.  The machine has 2 cores.
 set -euo pipefail
+. "$(dirname "$0")/mpi-env.sh"   # the MPI environment of every launch (Open MPI 4 and 5)
 DATA="${DATA:-../../lessons/_data}"
 BUILD="${BUILD:-build/system}"
 MPIEXEC="${MPIEXEC:-mpiexec}"
