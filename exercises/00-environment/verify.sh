@@ -9,6 +9,7 @@
 # Exit status 1 when any line is FAIL.  Called by `make verify`, which sets
 # BUILD (folder of the programs), MPIEXEC and NP (default 4).
 set -uo pipefail
+. ./mpi-env.sh   # the MPI environment (Open MPI 4 and 5), also when run without make
 build="${BUILD:-build/system}"; mpiexec="${MPIEXEC:-mpiexec}"; np="${NP:-4}"
 failed=0
 

@@ -11,6 +11,7 @@
 # to the file $SUMMARY when set.
 # Used by `make bench`, which sets BUILD and MPIEXEC.
 set -euo pipefail
+. ./mpi-env.sh   # the MPI environment (Open MPI 4 and 5), also when run without make
 runs="${1:-5}"; build="${BUILD:-build/system}"; mpiexec="${MPIEXEC:-mpiexec}"
 programs=(mpi_hello vec_sum petsc_info)
 declare -A call=([mpi_hello]=MPI_Init [vec_sum]=PetscInitialize [petsc_info]=SlepcInitialize)
@@ -52,7 +53,7 @@ summary="$(
     done
   done
 )"
-[ -z "${SUMMARY:-}" ] || printf '%s\n' "$summary" > "$SUMMARY"
+if [ -n "${SUMMARY:-}" ]; then printf '%s\n' "$summary" > "$SUMMARY.tmp" && mv "$SUMMARY.tmp" "$SUMMARY"; fi
 {
   echo
   echo "median over $runs runs; ratio = this program / mpi_hello (plain MPI) at the same NP"
