@@ -15,7 +15,7 @@ SBATCH  ?= sbatch
 # LESSON=02 and LESSON=02-hello both name lesson 02-hello.
 L := $(firstword $(filter $(LESSON) $(LESSON)-%,$(LESSONS)))
 
-.PHONY: sync help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
+.PHONY: test-container sync help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
 .DEFAULT_GOAL := help
 
 help:
@@ -24,7 +24,8 @@ help:
 	@echo "  make deps                         install what is missing (Debian packages, via $(DEPS))"
 	@echo "  make all                          build every solution and exercise"
 	@echo "  make test                         install, build, run the whole test suite and build the site"
-	@echo "  make test-fresh                   the two commands above on a new Debian 12 root (debootstrap; root, minutes)"
+	@echo "  make test-fresh [DIST=bookworm]   the two commands above on a new Debian 13 (or 12) root (debootstrap; root)"
+	@echo "  make test-container               build the learner and instructor images (podman) and run the commands inside"
 	@echo "  make site                         build the Sphinx site into site/_build/html (warnings are errors)"
 	@echo "  make run-lesson LESSON=02 NP=4    build and run one lesson's program"
 	@echo "       [VARIANT=solution|exercise] [MPI=system|openmpi|mpich] [PROG=name] [ARGS=\"...\"]"
@@ -73,11 +74,19 @@ test: all
 	@tests/run-suite.sh
 
 # Not part of `make test`: builds a Debian root from scratch (needs root and a mirror).
+# DIST=trixie (Debian 13, the default) or DIST=bookworm (Debian 12).
 test-fresh:
-	@tests/fresh-machine.sh
+	@DIST=$(or $(DIST),trixie) tests/fresh-machine.sh
 
+# Not part of `make test`: both container images built with podman and run (root, minutes).
+test-container:
+	@tests/container.sh
+
+# SOLUTIONS=hide: the copy for live teaching, every solution hidden
+# (into site/_build/html-no-solutions; the full site stays in site/_build/html).
+SOLUTIONS ?= show
 site: deps
-	@$(MAKE) --no-print-directory -C site html
+	@$(MAKE) --no-print-directory -C site html COURSE_SOLUTIONS=$(SOLUTIONS)
 
 # Resolve LESSON for the targets that need one.
 define need-lesson

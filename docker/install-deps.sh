@@ -9,6 +9,9 @@
 #   docker/install-deps.sh --check    exit 0 when nothing is missing, 1 otherwise
 #   docker/install-deps.sh --list     print the package list
 #   EXTRA_PACKAGES="a b" docker/install-deps.sh   also install these
+#   COURSE_PROFILE=learner docker/install-deps.sh  only what the lessons and their
+#                       `make check` need (the learner container): no site tooling,
+#                       no Slurm, no browser
 #
 # Tested on Debian 13 "trixie" (PETSc 3.22, Open MPI 5) and Debian 12 "bookworm"
 # (PETSc 3.18, Open MPI 4.1).  Other Debian-based systems are untested.
@@ -16,9 +19,10 @@
 # out from the petsc-dev and slepc-dev this system has or would install.
 set -euo pipefail
 
-PACKAGES=(
+# What every lesson, its exercise's `make check` and its tests need.
+LEARNER=(
   # compilers and build tools (pkgconf is not pulled in by --no-install-recommends)
-  g++ make pkgconf ca-certificates procps coreutils
+  g++ make pkgconf ca-certificates procps coreutils gdb
   # the two MPIs: Open MPI is the default (PETSc, SLEPc and FFTW-MPI are built on it),
   # MPICH sits beside it as mpicxx.mpich / mpiexec.mpich
   openmpi-bin libopenmpi-dev mpich libmpich-dev
@@ -27,21 +31,30 @@ PACKAGES=(
   libblas-dev          # cblas.h for the dense work in 14-ml
   librandom123-dev     # counter-based random numbers: synthetic data independent of NP
   # independent references used by tests and benchmarks
-  netpipe-openmpi netpipe-mpich2
   # (+ PETSc's and SLEPc's examples package, whose name has the version: see below)
   plink1.9             # checks the 15-gwas association scan
+  python3 python3-numpy
   # a simulated cluster: SimGrid's SMPI runs the MPI lessons on many simulated ranks
   libsimgrid-dev
-  # a real single-node Slurm for the job-script tests and the practice cluster
-  slurm-wlm munge
   # test suite
   bats bats-assert bats-support
+)
+# What the whole suite, the benchmarks and the site need on top (CI, instructors).
+FULL=(
+  netpipe-openmpi netpipe-mpich2
+  # a real single-node Slurm for the job-script tests and the practice cluster
+  slurm-wlm munge
   # the site: Sphinx, theme and extensions, API pages, figures
-  python3 python3-sphinx furo python3-sphinx-copybutton python3-sphinx-tabs
-  python3-breathe doxygen python3-matplotlib python3-numpy
+  python3-sphinx furo python3-sphinx-copybutton python3-sphinx-tabs
+  python3-breathe doxygen python3-matplotlib
   libjs-mathjax      # formulas render without internet
   chromium           # the site test opens every page in headless Chromium
 )
+case "${COURSE_PROFILE:-full}" in
+  learner) PACKAGES=("${LEARNER[@]}") ;;
+  full)    PACKAGES=("${LEARNER[@]}" "${FULL[@]}") ;;
+  *) echo "install-deps: COURSE_PROFILE=${COURSE_PROFILE}: use learner or full" >&2; exit 2 ;;
+esac
 # shellcheck disable=SC2206
 PACKAGES+=(${EXTRA_PACKAGES:-})
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# fresh-machine.sh — the README's two commands on a brand-new Debian 12.
+# fresh-machine.sh — the README's two commands on a brand-new Debian.
 #
-# Builds a minimal Debian bookworm root with debootstrap (plus only git, make
+# Builds a minimal Debian root (DIST=trixie, Debian 13, the current stable
+# release, by default; DIST=bookworm for Debian 12) with debootstrap (plus only git, make
 # and ca-certificates, as a learner would install by hand), copies this
 # repository's committed state into it, and runs, inside it with chroot:
 #     make run-lesson LESSON=02-hello NP=4
@@ -11,13 +12,16 @@
 # and unmounted afterwards, also on failure or Ctrl-C.  Needs root and network
 # access to a Debian mirror; takes a few minutes and about 2 GB.  Run it with `make test-fresh`.
 #
-#   FRESH_ROOT=/var/tmp/course-fresh   where the root is built (reused if present)
+#   DIST=trixie|bookworm               the Debian release (default trixie)
+#   FRESH_ROOT=/var/tmp/course-fresh-$DIST   where the root is built (reused if present)
 #   FRESH_KEEP=1                       keep it afterwards (default: delete)
 #   MIRROR=http://deb.debian.org/debian
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
-ROOT="${FRESH_ROOT:-/var/tmp/course-fresh}"
+DIST="${DIST:-trixie}"
+case "$DIST" in trixie|bookworm) ;; *) echo "fresh-machine: DIST=$DIST: use trixie (Debian 13) or bookworm (Debian 12)" >&2; exit 2 ;; esac
+ROOT="${FRESH_ROOT:-/var/tmp/course-fresh-$DIST}"
 MIRROR="${MIRROR:-http://deb.debian.org/debian}"
 
 [ "$(id -u)" -eq 0 ] || { echo "fresh-machine: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
@@ -35,8 +39,8 @@ trap cleanup EXIT
 
 start=$(date +%s)
 if [ ! -x "$ROOT/usr/bin/git" ]; then
-  echo "== debootstrap bookworm into $ROOT"
-  debootstrap --variant=minbase --include=git,make,ca-certificates bookworm "$ROOT" "$MIRROR" > "$ROOT.debootstrap.log" 2>&1 ||
+  echo "== debootstrap $DIST into $ROOT"
+  debootstrap --variant=minbase --include=git,make,ca-certificates "$DIST" "$ROOT" "$MIRROR" > "$ROOT.debootstrap.log" 2>&1 ||
     { tail -20 "$ROOT.debootstrap.log"; exit 1; }
 fi
 # A real install has these; a bare debootstrap root may not (see lessons/running.rst).
@@ -66,5 +70,5 @@ status=$?
 set -e
 grep -E '^(not ok|# ----)' "$ROOT.test.log" | head -50 || true
 summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$ROOT.test.log" | tail -n 1)"
-echo "fresh-machine: make test: ${summary:-no summary} (exit $status) in $(( $(date +%s) - start )) s; log: $ROOT.test.log"
+echo "fresh-machine: Debian $(cat "$ROOT/etc/debian_version") ($DIST): make test: ${summary:-no summary} (exit $status) in $(( $(date +%s) - start )) s; log: $ROOT.test.log"
 exit "$status"

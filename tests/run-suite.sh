@@ -1,16 +1,67 @@
 #!/usr/bin/env bash
 # run-suite.sh [FILE.bats ...] — run Bats files (default: every tests/*.bats),
-# print their TAP, and end with one line `N passed, N failed, N skipped`.
-# Exit status: 0 when nothing failed.
+# print their TAP file by file with each file's wall time, and end with one
+# line `N passed, N failed, N skipped`.  Exit status: 0 when nothing failed.
+#
+#   SUITE_JOBS=2   how many files run at the same time (default: 2 for the whole
+#                  suite, 1 when files are named).  The longest files start
+#                  first, so the lanes finish together.  Files wait on daemons,
+#                  compilers and MPI launches in turn: on 2 cores two lanes
+#                  keep both busy.  Set SUITE_JOBS=1 to see one file at a time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-if [ $# -eq 0 ]; then set -- tests/*.bats; fi
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+if [ $# -eq 0 ]; then
+  jobs_default=2
+  # The longest files first (measured wall times, slowest first); the rest after.
+  first=(tests/slurm.bats tests/site.bats tests/simulate.bats tests/petsc-options.bats
+         tests/sanitizers.bats tests/11-snes.bats tests/08-heat.bats tests/13-wave.bats
+         tests/10-slepc.bats tests/06-fft.bats tests/course.bats)
+  files=()
+  for f in "${first[@]}"; do [ -f "$f" ] && files+=("$f"); done
+  for f in tests/*.bats; do
+    case " ${files[*]} " in *" $f "*) ;; *) files+=("$f") ;; esac
+  done
+  set -- "${files[@]}"
+else
+  jobs_default=1
+fi
+JOBS="${SUITE_JOBS:-$jobs_default}"
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+suite_start=$(date +%s)
+
+# run_file INDEX FILE: one Bats file; its TAP in $out/INDEX.tap, its time in $out/INDEX.time.
+run_file() {
+  local t0; t0=$(date +%s)
+  bats --tap "$2" < /dev/null > "$out/$1.tap" 2>&1
+  echo $(( $(date +%s) - t0 )) > "$out/$1.time"
+}
+
+# show INDEX FILE: print a finished file's TAP and time.
+show() {
+  echo "# ---- $2 ($(cat "$out/$1.time") s)"
+  cat "$out/$1.tap"
+}
+
+i=0
+declare -A running=()
 for f in "$@"; do
-  echo "# ---- $f"
-  bats --tap "$f" < /dev/null 2>&1 | tee -a "$log"
+  while [ "${#running[@]}" -ge "$JOBS" ]; do
+    wait -n 2>/dev/null || true
+    for k in "${!running[@]}"; do
+      if [ -f "$out/$k.time" ]; then show "$k" "${running[$k]}"; unset "running[$k]"; fi
+    done
+  done
+  run_file "$i" "$f" &
+  running[$i]="$f"
+  i=$((i + 1))
 done
+wait
+for k in "${!running[@]}"; do show "$k" "${running[$k]}"; done
+
+cat "$out"/*.tap > "$out/all.log" 2>/dev/null || : > "$out/all.log"
+log="$out/all.log"
 passed=$(grep -cE '^ok [0-9]+' "$log" | head -1)
 skipped=$(grep -cE '^ok [0-9]+ .*# skip' "$log" | head -1)
 failed=$(grep -cE '^not ok [0-9]+' "$log" | head -1)
@@ -19,5 +70,9 @@ passed=$((passed - skipped))
 plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 [ "$plans" -eq $# ] || failed=$((failed + $# - plans))
 echo
+echo "# suite wall time: $(( $(date +%s) - suite_start )) s ($JOBS at a time); per file:"
+for k in $(seq 0 $((i - 1))); do
+  printf '#   %4s s  %s\n' "$(cat "$out/$k.time" 2>/dev/null || echo '?')" "$(sed -n "$((k + 1))p" <(printf '%s\n' "$@"))"
+done | sort -rn -k2
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

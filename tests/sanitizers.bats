@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# Sanitizers: every MPI-only program of every lesson, built with
+# `make SANITIZE=address,undefined` (its own build folder), runs its default
+# case at NP=2 and NP=3 without a single report from AddressSanitizer or
+# UndefinedBehaviorSanitizer.
+#
+# LeakSanitizer is off (ASAN_OPTIONS=detect_leaks=0): Open MPI and MPICH keep
+# allocations until exit that LeakSanitizer reports as leaks in the MPI
+# libraries, not in the course's code; buffer overflows, use after free and
+# undefined behaviour are all still reported, and any report fails the run
+# (halt_on_error).  PETSc programs are left out: PETSc's -malloc_dump finds
+# their leaks, and every PETSc test runs with it.
+
+SAN=address,undefined
+
+setup_file() {
+  load helpers
+  export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=0:exitcode=99"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=98"
+}
+
+setup() {
+  load helpers
+  mpi_tools system
+}
+
+# sanitize_lesson NN-slug [PROG=ARGS ...]: build the lesson's MPI programs with
+# the sanitizers and run each at NP=2 and 3; PROG=ARGS gives a program smaller
+# arguments than its default where the default is a long benchmark.
+sanitize_lesson() {
+  local lesson="$1" dir="$COURSE_ROOT/solutions/$1" progs p np args bad=0; shift
+  progs="$(make -s --no-print-directory -C "$dir" list-mpi-programs)"
+  [ -n "$progs" ] || skip "$lesson has no MPI-only program"
+  for p in $progs; do
+    make -s --no-print-directory -C "$dir" SANITIZE=$SAN "build/system-address+undefined/$p" > "$BATS_TEST_TMPDIR/build.log" 2>&1 ||
+      { cat "$BATS_TEST_TMPDIR/build.log" >&2; return 1; }
+  done
+  for p in $progs; do
+    args=""
+    for a in "$@"; do [ "${a%%=*}" = "$p" ] && args="${a#*=}"; done
+    for np in 2 3; do
+      # shellcheck disable=SC2086
+      mpirun "$np" "$dir/build/system-address+undefined/$p" $args
+      if [ "$status" -ne 0 ] || printf '%s\n' "$raw_output" | grep -qE 'ERROR: AddressSanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior)Sanitizer'; then
+        bad=1
+        echo "--- $p -n $np $args: exit $status" >&2
+        printf '%s\n' "$raw_output" | grep -A12 -m1 -E 'Sanitizer|runtime error' >&2 || printf '%s\n' "$raw_output" | tail -5 >&2
+      fi
+    done
+  done
+  [ "$bad" -eq 0 ]
+}
+
+@test "sanitizers: 02-hello" { sanitize_lesson 02-hello; }
+@test "sanitizers: 03-send-recv" { sanitize_lesson 03-send-recv "pingpong=--max-bytes 65536 --reps 20 --samples 2"; }
+@test "sanitizers: 04-deadlock" { sanitize_lesson 04-deadlock; }
+@test "sanitizers: 05-collectives" { sanitize_lesson 05-collectives; }
+@test "sanitizers: 06-fft" { sanitize_lesson 06-fft; }
+@test "sanitizers: 07-mri" { sanitize_lesson 07-mri; }
+@test "sanitizers: 08-heat" { sanitize_lesson 08-heat; }
+@test "sanitizers: 13-wave" { sanitize_lesson 13-wave; }
