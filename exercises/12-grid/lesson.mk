@@ -105,3 +105,8 @@ endif
 
 clean:
 	rm -rf build
+
+# The plain MPI programs (what runs under MPICH, sanitizers, a simulator).
+.PHONY: list-mpi-programs
+list-mpi-programs:
+	@echo $(filter-out $(PETSC_PROGRAMS) $(OPENMPI_PROGRAMS),$(PROGRAMS))
