@@ -11,6 +11,8 @@
 #   6. T2 over 2000 noise draws (figure)         -> $DATA/09-tao-draws.csv, 09-tao-uq.csv
 # The machine has 2 cores: NP=2 is the most that runs without oversubscription.
 set -euo pipefail
+# The MPI environment (root, more ranks than cores; Open MPI 4 and 5).
+. ./mpi-env.sh
 DATA="${DATA:-../../lessons/_data}"
 BUILD="${BUILD:-build/system}"
 MPIEXEC="${MPIEXEC:-mpiexec}"

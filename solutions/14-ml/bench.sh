@@ -12,6 +12,8 @@
 # A "pass" is one sweep over the data: an SGD epoch, or one TAO objective+gradient
 # evaluation.  The machine has 2 cores: NP=2 is the most it can show.
 set -euo pipefail
+# The MPI environment (root, more ranks than cores; Open MPI 4 and 5).
+. ./mpi-env.sh
 BUILD="${BUILD:-build/system}"
 MPIEXEC="${MPIEXEC:-mpiexec}"
 DATA="${DATA:-../../lessons/_data}"
