@@ -192,14 +192,15 @@ assert_same_as_plink() {
 }
 
 @test "15 bad input: -samples 0, -variants abc, -maf_min 0.7, -out without a file" {
+  # The options' bounds are PETSc's (PetscOptionsRangeInt), in PETSc's words.
   petsc 2 gwas -samples 0
-  assert_bad_input 'out of range'
+  assert_bad_input 'value 0 less than allowed bound 2'
   petsc 3 gwas -variants abc
-  assert_bad_input "-variants needs an integer, got 'abc'"
+  assert_bad_input 'Input string abc has no integer value'
   petsc 2 gwas -maf_min 0.7
-  assert_bad_input 'maf_min = 0.7 is out of range'
+  assert_bad_input 'maf_min 0.7 is out of range \(0, 0.5\]'
   petsc 2 gwas -effect x1
-  assert_bad_input "-effect needs a number, got 'x1'"
+  assert_bad_input 'Input string x1 has no numeric value'
   mpirun 2 "$(bin "$DIR" gwas)" -out
   assert_bad_input '-out needs a value'
 }
@@ -229,11 +230,12 @@ assert_same_as_plink() {
   assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
 }
 
-@test "15 exercise: builds and runs as given, no leak" {
+@test "15 exercise: builds and runs as given, no leak; its failed check exits non-zero" {
   skip_in_check
   build "$EX"
   mpirun 2 "$(bin "$EX" gwas)" -samples 300 -variants 500 -malloc_dump
-  assert_success
+  assert_failure 1
   assert_no_leak
   assert_size 2
+  assert_value check FAIL
 }

@@ -47,6 +47,7 @@ static char help[] = "Genome-wide association scan: allelic chi-square test of e
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -54,7 +55,7 @@ static char help[] = "Genome-wide association scan: allelic chi-square test of e
 #include <string_view>
 #include <vector>
 
-#include "petsc_cli.hpp"
+#include "petsc_errors.hpp"
 
 // Parameters of the run (PETSc style: one context, no globals).
 struct AppCtx {
@@ -84,12 +85,53 @@ struct Stats {
   bool   swap = false;  // A1 of the .bim is the major allele: report A2 as A1
 };
 
-// One entry of a rank's top-K list, sent to rank 0 as raw bytes.
+// One entry of a rank's top-K list, sent to rank 0 as an MPI datatype of
+// its own (HitType): the compiler may pad a struct, so it is not just bytes.
 struct Hit {
   double       chisq, p, odds, f_a, f_u;
   std::int64_t index, bp;
   char         chr[8], snp[40], a1[8], a2[8];
 };
+
+// The MPI datatype of a Hit: each field's MPI type at its offset in the
+// struct (offsetof), and the extent resized to sizeof(Hit), so that an array
+// of K Hits is K of these, padding and all.
+static PetscErrorCode CreateHitType(MPI_Datatype* type)
+{
+  const int          lengths[6] = {5, 2, 8, 40, 8, 8};
+  const MPI_Aint     offsets[6] = {offsetof(Hit, chisq), offsetof(Hit, index), offsetof(Hit, chr),
+                                   offsetof(Hit, snp),   offsetof(Hit, a1),    offsetof(Hit, a2)};
+  const MPI_Datatype types[6]   = {MPI_DOUBLE, MPI_INT64_T, MPI_CHAR, MPI_CHAR, MPI_CHAR, MPI_CHAR};
+  MPI_Datatype       fields;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Type_create_struct(6, lengths, offsets, types, &fields));
+  PetscCallMPI(MPI_Type_create_resized(fields, 0, sizeof(Hit), type));
+  PetscCallMPI(MPI_Type_commit(type));
+  PetscCallMPI(MPI_Type_free(&fields));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// An error found by some ranks only (rank 0 read a bad .fam, one rank's block
+// of the .bed is short): every rank learns the message of the lowest rank
+// that has one, and all stop with it, one line from rank 0 and exit status 1
+// (PETSC_ERR_USER_INPUT, which UserInputErrorHandler reports).  Collective.
+static PetscErrorCode StopOnError(std::string error)
+{
+  PetscMPIInt rank = 0, size = 0, first = 0, len = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  const PetscMPIInt mine = error.empty() ? size : rank;
+  PetscCallMPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD));
+  if (first == size) PetscFunctionReturn(PETSC_SUCCESS);  // nobody has an error
+  len = (PetscMPIInt)error.size();
+  PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, first, PETSC_COMM_WORLD));
+  error.resize((std::size_t)len);
+  PetscCallMPI(MPI_Bcast(&error[0], len, MPI_CHAR, first, PETSC_COMM_WORLD));
+  SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s", error.c_str());
+}
 
 // ---------------------------------------------------------------------------
 // The statistics of one 2x2 allelic table.
@@ -411,8 +453,7 @@ static std::string WriteAt(MPI_File fh, MPI_Offset offset, const char* data, std
 // A text file made of a header (rank 0's) and each rank's lines, in rank
 // order: the offset of a rank's part is the sum of the lengths before it,
 // an exclusive prefix sum (MPI_Exscan).  Collective.
-static PetscErrorCode WriteTextParts(const std::string& path, const std::string& header,
-                                     const std::string& mine, std::string* error)
+static PetscErrorCode WriteTextParts(const std::string& path, const std::string& header, const std::string& mine)
 {
   PetscMPIInt rank = 0;
   MPI_File    fh;
@@ -425,17 +466,13 @@ static PetscErrorCode WriteTextParts(const std::string& path, const std::string&
   PetscCallMPI(MPI_Allreduce(&len, &total, 1, MPI_LONG_LONG, MPI_SUM, PETSC_COMM_WORLD));
   const int rc = MPI_File_open(PETSC_COMM_WORLD, path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY,
                                MPI_INFO_NULL, &fh);
-  if (rc != MPI_SUCCESS) {  // collective: every rank gets the same verdict
-    *error = "cannot write " + path;
-    PetscFunctionReturn(0);
-  }
+  PetscCall(StopOnError(rc != MPI_SUCCESS ? "cannot write " + path : ""));  // the same verdict on every rank
   PetscCallMPI(MPI_File_set_size(fh, (MPI_Offset)(header.size() + total)));  // drop old content
   std::string err;
   if (rank == 0) err = WriteAt(fh, 0, header.data(), header.size());
   if (err.empty()) err = WriteAt(fh, (MPI_Offset)(header.size() + before), mine.data(), mine.size());
   PetscCallMPI(MPI_File_close(&fh));
-  if (!err.empty()) *error = err + " on " + path;
-  PetscCall(AgreeOnError(error));
+  PetscCall(StopOnError(err.empty() ? "" : err + " on " + path));
   PetscFunctionReturn(0);
 }
 
@@ -474,38 +511,30 @@ int main(int argc, char** argv)
   std::string error;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscPushErrorHandler(UserInputErrorHandler, NULL));
   PetscMPIInt rank = 0, size = 0;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
 
-  // Our own checks first: one clean line for `-samples abc`, `-maf_min 2`.
-  const char* ints[] = {"-samples", "-variants", "-seed", "-report", "-causal"};
-  const long  lo[] = {2, 1, 0, 1, 0}, hi[] = {100000000, 1000000000, 2147483647, 1000, 1000};
-  for (int k = 0; k < 5 && error.empty(); ++k) PetscCall(CheckIntOption(ints[k], lo[k], hi[k], &error));
-  if (error.empty()) PetscCall(CheckRealOption("-maf_min", 0.0, 0.5, true, &error));
-  if (error.empty()) PetscCall(CheckRealOption("-effect", 0.01, 100.0, false, &error));
-  if (error.empty()) PetscCall(CheckRealOption("-missing", 0.0, 0.5, false, &error));
-  for (const char* s : {"-bfile", "-write_bfile", "-out"})
-    if (error.empty()) PetscCall(CheckStringOption(s, &error));
-  if (!error.empty()) {
-    PetscCall(PrintError(error));
-    PetscCall(PetscFinalize());
-    return 1;
-  }
-
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "GWAS scan options", "");
-  PetscCall(PetscOptionsInt("-samples", "synthetic data: number of samples (2 to 1e8)", "", ctx.samples, &ctx.samples, NULL));
-  PetscCall(PetscOptionsInt("-variants", "synthetic data: number of variants (1 to 1e9)", "", ctx.variants, &ctx.variants, NULL));
+  PetscCall(PetscOptionsRangeInt("-samples", "synthetic data: number of samples (2 to 1e8)", "", ctx.samples, &ctx.samples, NULL, 2, 100000000));
+  PetscCall(PetscOptionsRangeInt("-variants", "synthetic data: number of variants (1 to 1e9)", "", ctx.variants, &ctx.variants, NULL, 1, 1000000000));
   PetscCall(PetscOptionsReal("-maf_min", "synthetic data: smallest minor-allele frequency (0, 0.5]", "", ctx.maf_min, &ctx.maf_min, NULL));
-  PetscCall(PetscOptionsInt("-seed", "synthetic data: seed of the generator", "", ctx.seed, &ctx.seed, NULL));
-  PetscCall(PetscOptionsInt("-causal", "synthetic data: number of planted causal variants", "", ctx.causal, &ctx.causal, NULL));
-  PetscCall(PetscOptionsReal("-effect", "synthetic data: odds ratio of a planted variant", "", ctx.effect, &ctx.effect, NULL));
+  PetscCall(PetscOptionsRangeInt("-seed", "synthetic data: seed of the generator", "", ctx.seed, &ctx.seed, NULL, 0, 2147483647));
+  PetscCall(PetscOptionsRangeInt("-causal", "synthetic data: number of planted causal variants (0 to 1000)", "", ctx.causal, &ctx.causal, NULL, 0, 1000));
+  PetscCall(PetscOptionsReal("-effect", "synthetic data: odds ratio of a planted variant [0.01, 100]", "", ctx.effect, &ctx.effect, NULL));
   PetscCall(PetscOptionsReal("-missing", "synthetic data: fraction of missing genotype calls [0, 0.5]", "", ctx.missing, &ctx.missing, NULL));
   PetscCall(PetscOptionsString("-bfile", "read a PLINK 1 fileset PREFIX.bed/.bim/.fam instead", "", ctx.bfile, ctx.bfile, sizeof(ctx.bfile), &ctx.has_bfile));
   PetscCall(PetscOptionsString("-write_bfile", "write the synthetic data as PREFIX.bed/.bim/.fam", "", ctx.write_bfile, ctx.write_bfile, sizeof(ctx.write_bfile), &ctx.has_write));
   PetscCall(PetscOptionsString("-out", "write the whole scan (PLINK .assoc columns) to FILE", "", ctx.out, ctx.out, sizeof(ctx.out), &ctx.has_out));
-  PetscCall(PetscOptionsInt("-report", "how many top variants to report (1 to 1000)", "", ctx.report, &ctx.report, NULL));
+  PetscCall(PetscOptionsRangeInt("-report", "how many top variants to report (1 to 1000)", "", ctx.report, &ctx.report, NULL, 1, 1000));
   PetscOptionsEnd();
+  PetscCheck(ctx.maf_min > 0 && ctx.maf_min <= 0.5, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-maf_min %g is out of range (0, 0.5]", (double)ctx.maf_min);
+  PetscCheck(ctx.effect >= 0.01 && ctx.effect <= 100, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-effect %g is out of range [0.01, 100]", (double)ctx.effect);
+  PetscCheck(ctx.missing >= 0 && ctx.missing <= 0.5, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-missing %g is out of range [0, 0.5]", (double)ctx.missing);
+  PetscCheck(!ctx.has_bfile || ctx.bfile[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-bfile needs a value: the PREFIX of PREFIX.bed/.bim/.fam");
+  PetscCheck(!ctx.has_write || ctx.write_bfile[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-write_bfile needs a value: the PREFIX of the fileset to write");
+  PetscCheck(!ctx.has_out || ctx.out[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-out needs a value: the file to write the scan to");
 
   if (error.empty() && ctx.has_bfile && ctx.has_write) error = "-write_bfile writes synthetic data; it cannot be combined with -bfile";
   if (error.empty() && !ctx.has_bfile && ctx.causal > ctx.variants)
@@ -525,8 +554,8 @@ int main(int argc, char** argv)
         if (error.empty() && M == 0) error = prefix + ".bim has no variants";
         if (error.empty()) error = CheckBed(prefix + ".bed", M, (std::int64_t)pheno.size());
       }
-      PetscCall(AgreeOnError(&error));
-      if (error.empty()) {
+      PetscCall(StopOnError(error));
+      {
         long long n[2] = {(long long)pheno.size(), M};
         PetscCallMPI(MPI_Bcast(n, 2, MPI_LONG_LONG, 0, PETSC_COMM_WORLD));
         pheno.resize((std::size_t)n[0]);
@@ -547,18 +576,16 @@ int main(int argc, char** argv)
   }
   if (error.empty() && (cases == 0 || controls == 0))
     error = std::string("the phenotype has no ") + (cases == 0 ? "cases" : "controls") + ": the test needs both";
-  if (!error.empty()) {
-    PetscCall(PrintError(error));
-    PetscCall(PetscFinalize());
-    return 1;
-  }
+  PetscCall(StopOnError(error));
   const std::int64_t N = (std::int64_t)pheno.size(), nbytes = (N + 3) / 4;
 
   // The results: one chi-square per variant, in a Vec split over the ranks as
   // PETSc decides; the variants of a rank are the entries it owns.
   Vec      chisq;
   PetscInt j0 = 0, j1 = 0;
-  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, (PetscInt)M, &chisq));
+  PetscCall(VecCreate(PETSC_COMM_WORLD, &chisq));
+  PetscCall(VecSetSizes(chisq, PETSC_DECIDE, (PetscInt)M));
+  PetscCall(VecSetFromOptions(chisq));  // -vec_type
   PetscCall(VecGetOwnershipRange(chisq, &j0, &j1));
   const std::int64_t local = j1 - j0;
 
@@ -571,13 +598,7 @@ int main(int argc, char** argv)
   } else {
     for (std::int64_t j = j0; j < j1; ++j) info.push_back(SyntheticInfo(ctx, j));
   }
-  PetscCall(AgreeOnError(&error));
-  if (!error.empty()) {
-    PetscCall(VecDestroy(&chisq));
-    PetscCall(PrintError(error));
-    PetscCall(PetscFinalize());
-    return 1;
-  }
+  PetscCall(StopOnError(error));
 
   // The groups of samples, as masks of their 2-bit pairs (one word per 32).
   const std::size_t words = (std::size_t)(nbytes + 7) / 8;
@@ -614,13 +635,7 @@ int main(int argc, char** argv)
     else
       PetscCallMPI(MPI_File_set_size(bed_out, (MPI_Offset)(3 + M * nbytes)));
   }
-  PetscCall(AgreeOnError(&error));
-  if (!error.empty()) {
-    PetscCall(VecDestroy(&chisq));
-    PetscCall(PrintError(error));
-    PetscCall(PetscFinalize());
-    return 1;
-  }
+  PetscCall(StopOnError(error));
 
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
   const double t0 = MPI_Wtime();
@@ -684,13 +699,7 @@ int main(int argc, char** argv)
   }
   if (bed_in != MPI_FILE_NULL) PetscCallMPI(MPI_File_close(&bed_in));
   if (bed_out != MPI_FILE_NULL) PetscCallMPI(MPI_File_close(&bed_out));
-  PetscCall(AgreeOnError(&error));
-  if (!error.empty()) {
-    PetscCall(VecDestroy(&chisq));
-    PetscCall(PrintError(error));
-    PetscCall(PetscFinalize());
-    return 1;
-  }
+  PetscCall(StopOnError(error));
 
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
   const double scan_s = MPI_Wtime() - t0;
@@ -742,8 +751,10 @@ int main(int argc, char** argv)
     CopyField(h.a2, sizeof(h.a2), s.swap ? i.a1 : i.a2);
   }
   std::vector<Hit> all_top(rank == 0 ? K * (std::size_t)size : 0, none);
-  PetscCallMPI(MPI_Gather(top.data(), (int)(K * sizeof(Hit)), MPI_BYTE, all_top.data(), (int)(K * sizeof(Hit)),
-                          MPI_BYTE, 0, PETSC_COMM_WORLD));
+  MPI_Datatype hit_type;
+  PetscCall(CreateHitType(&hit_type));
+  PetscCallMPI(MPI_Gather(top.data(), (int)K, hit_type, all_top.data(), (int)K, hit_type, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Type_free(&hit_type));
   std::sort(all_top.begin(), all_top.end(), [](const Hit& u, const Hit& v) {
     return u.chisq != v.chisq ? u.chisq > v.chisq : (u.index >= 0 && (v.index < 0 || u.index < v.index));
   });
@@ -777,7 +788,7 @@ int main(int argc, char** argv)
       PutField(&mine, num, (std::size_t)(PutNumber(num, s.p) - num), 12);
       PutField(&mine, num, (std::size_t)(PutNumber(num, s.odds) - num), 12, '\n');
     }
-    PetscCall(WriteTextParts(ctx.out, header, mine, &error));
+    PetscCall(WriteTextParts(ctx.out, header, mine));
   }
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
   const double out_s = MPI_Wtime() - t_out;
@@ -790,8 +801,8 @@ int main(int argc, char** argv)
                     i.a2.c_str());
       mine += line;
     }
-    PetscCall(WriteTextParts(std::string(ctx.write_bfile) + ".bim", "", mine, &error));
-    if (rank == 0 && error.empty()) {
+    PetscCall(WriteTextParts(std::string(ctx.write_bfile) + ".bim", "", mine));
+    if (rank == 0) {
       const std::string path = std::string(ctx.write_bfile) + ".fam";
       FILE*             f    = std::fopen(path.c_str(), "w");
       if (!f) error = "cannot write " + path;
@@ -799,7 +810,7 @@ int main(int argc, char** argv)
         std::fprintf(f, "s%lld s%lld 0 0 0 %d\n", (long long)s + 1, (long long)s + 1, pheno[(std::size_t)s] == 1 ? 2 : 1);
       if (f) std::fclose(f);
     }
-    PetscCall(AgreeOnError(&error));
+    PetscCall(StopOnError(error));
   }
 
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
@@ -808,16 +819,12 @@ int main(int argc, char** argv)
   long long sums[4] = {(long long)missing_calls, (long long)tested, (long long)recounted, (long long)mismatches};
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, sums, 4, MPI_LONG_LONG, MPI_SUM, PETSC_COMM_WORLD));
 
-  if (!error.empty()) {
-    PetscCall(VecDestroy(&chisq));
-    PetscCall(PrintError(error));
-    PetscCall(PetscFinalize());
-    return 1;
-  }
 
   // Report (rank 0 prints; only rank 0 holds the merged top list).
-  const bool max_agrees = !all_top.empty() && all_top[0].index == imax && all_top[0].chisq == vmax;
-  const bool pass       = sums[3] == 0 && (sums[1] == 0 || max_agrees);
+  // Only rank 0 holds the merged list: it decides, and every rank learns the verdict.
+  int max_agrees = !all_top.empty() && all_top[0].index == imax && all_top[0].chisq == vmax;
+  PetscCallMPI(MPI_Bcast(&max_agrees, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  const bool pass = sums[3] == 0 && (sums[1] == 0 || max_agrees);
   std::string top_snps, planted_snps;
   int         planted_in_top = 0;
   for (const Hit& h : all_top) top_snps += (top_snps.empty() ? "" : " ") + std::string(h.snp);
@@ -867,6 +874,7 @@ int main(int argc, char** argv)
 
   PetscCall(VecDestroy(&chisq));
   PetscCall(WarnUnusedOptions());
+  PetscCall(PetscPopErrorHandler());
   PetscCall(PetscFinalize());
-  return 0;
+  return pass ? 0 : 1;  // a failed check fails the run, on every rank
 }
