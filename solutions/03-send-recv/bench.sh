@@ -10,11 +10,7 @@
 # writes np.out-style lines "bytes  Mbps  seconds"; its Mbps are 2^20 bit/s, so
 # the one-way time is bytes*8 / (Mbps*2^20) and MB/s = bytes / time / 10^6.
 set -euo pipefail
-# As in the Makefile: let Open MPI run as root and oversubscribe, quietly.
-export OMPI_ALLOW_RUN_AS_ROOT="${OMPI_ALLOW_RUN_AS_ROOT:-1}"
-export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}"
-export OMPI_MCA_rmaps_base_oversubscribe="${OMPI_MCA_rmaps_base_oversubscribe:-1}"
-export OMPI_MCA_orte_execute_quiet="${OMPI_MCA_orte_execute_quiet:-1}"
+. ./mpi-env.sh   # the MPI environment (Open MPI 4 and 5), also when run without make
 DATA="${DATA:-../../lessons/_data}"
 MAX="${MAX_BYTES:-4194304}"
 ROUNDS="${ROUNDS:-5}"
