@@ -16,6 +16,8 @@
 #      -> $DATA/13-wave-energy.csv, 13-wave-seismogram.csv, 13-wave-snap-*.csv
 # The machine has 2 cores, so NP=2 is the largest run that is not oversubscribed.
 set -euo pipefail
+# The MPI environment every launch of the course uses (Open MPI 4 and 5).
+. "$(dirname "$0")/mpi-env.sh"
 DATA="${DATA:-../../lessons/_data}"
 BUILD="${BUILD:-build/system}"
 MPIEXEC="${MPIEXEC:-mpiexec}"
