@@ -8,6 +8,8 @@
 # The machine has 2 cores: NP=4 is oversubscribed and measures the scheduler
 # as much as MPI.  Binaries: build/openmpi and build/mpich (make bench builds them).
 set -euo pipefail
+# The course's MPI environment (run as root, more ranks than cores; Open MPI 4 and 5).
+. "$(dirname "$0")/mpi-env.sh"
 DATA="${DATA:-../../lessons/_data}"
 REPS="${REPS:-21}"
 N="${N:-10000000}"

@@ -11,6 +11,8 @@
 #   -> $DATA/06-fft-ratios.csv  hand / FFTW-MPI per N and NP, both layouts
 # The machine has 2 cores, so NP=2 is the most it can show.
 set -euo pipefail
+# The course's MPI environment (run as root, more ranks than cores; Open MPI 4 and 5).
+. "$(dirname "$0")/mpi-env.sh"
 DATA="${DATA:-../../lessons/_data}"
 SIZES="${SIZES:-1024 2048 4096}"
 NPS="${NPS:-1 2}"

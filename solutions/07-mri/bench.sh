@@ -13,6 +13,8 @@
 # The machine has 2 cores, so NP=2 is the most it can show.
 # Binaries: build/openmpi and build/mpich (make bench builds them).
 set -euo pipefail
+# The course's MPI environment (run as root, more ranks than cores; Open MPI 4 and 5).
+. "$(dirname "$0")/mpi-env.sh"
 DATA="${DATA:-../../lessons/_data}"
 REPS="${REPS:-20}"
 COILS="${COILS:-32}"
