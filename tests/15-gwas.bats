@@ -60,6 +60,9 @@ assert_same_as_plink() {
     assert_value recount_mismatches 0
     assert_value recount_variants 1001
     assert_value vecmax_agrees yes
+    assert_value top_agrees yes
+    assert_value scanned 3001
+    assert_value hit_type_extent 120
     assert_value genotype_calls 3001000
     assert_value tested 3001
     assert_value planted 'rs301 rs901 rs1501 rs2101 rs2701'
@@ -230,12 +233,27 @@ assert_same_as_plink() {
   assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
 }
 
-@test "15 exercise: builds and runs as given, no leak; its failed check exits non-zero" {
+@test "15 exercise: make check fails unsolved, naming step 1; gwas never says PASS and exits non-zero" {
   skip_in_check
   build "$EX"
-  mpirun 2 "$(bin "$EX" gwas)" -samples 300 -variants 500 -malloc_dump
+  exercise_fails_unsolved
+  exercise_never_passes gwas -samples 300 -variants 500
   assert_failure 1
-  assert_no_leak
-  assert_size 2
   assert_value check FAIL
+  exercise_never_passes gwas
+}
+
+@test "15 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "15 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
+}
+
+@test "15 the learner's file is at most 200 lines, main() at most 80" {
+  [ "$(wc -l < "$EX/gwas.cpp")" -le 200 ]
+  [ "$(awk '/^int main\(/,/^}/' "$SOL/gwas.cpp" | wc -l)" -le 80 ]
 }
