@@ -1,10 +1,6 @@
 /**
  * @file petsc_info.cpp
- * @brief Lesson 00 exercise: are PETSc, SLEPc and TAO installed, and which
- * versions?
- *
- * As given, the program reports PETSc only; SLEPc's version is "unknown" and
- * TAO's LMVM solver "missing", so `check = FAIL`.  Fill in the TODOs.
+ * @brief Lesson 00: are PETSc, SLEPc and TAO installed, and which versions?
  *
  * SlepcInitialize starts MPI, PETSc and SLEPc.  The program then asks each
  * library for its version at run time (PetscGetVersionNumber,
@@ -15,7 +11,8 @@
  * limited-memory quasi-Newton method (TaoSetType(tao, TAOLMVM)) and reads the
  * type back.  Rank 0 prints `petsc_version`, `slepc_version`,
  * `tao_lmvm = available`, the MPI library PETSc runs on, `size = N` and
- * `check = PASS` when everything matches.
+ * `check = PASS` when everything matches; otherwise `check = FAIL` and exit
+ * status 1 on every rank.
  * Run: `make run PROG=petsc_info NP=2`; `-help` lists PETSc's options.
  */
 static char help[] = "Reports the PETSc, SLEPc and TAO this program runs with (lesson 00).\n\n";
@@ -27,7 +24,7 @@ static char help[] = "Reports the PETSc, SLEPc and TAO this program runs with (l
 #include <cstring>
 #include <string>
 
-#include "petsc_cli.hpp"
+#include "petsc_errors.hpp"
 
 // "3.18.5" from the parts of a version number.
 static std::string Dotted(PetscInt major, PetscInt minor, PetscInt subminor)
@@ -35,87 +32,110 @@ static std::string Dotted(PetscInt major, PetscInt minor, PetscInt subminor)
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(subminor);
 }
 
-// Ask TAO for the LMVM solver; *available tells whether TAO has it.  An
-// unknown type is a PETSc error, which we catch here instead of stopping.
-static PetscErrorCode TaoHasLMVM(PetscBool* available)
+// Each library's version at run time (the library loaded) and at compile time
+// (the headers), and its own one-line report, as `-version` prints it.
+struct Versions {
+  char        petsc_text[256] = "PETSc version unknown", slepc_text[256] = "SLEPc version unknown";
+  std::string petsc_lib = "unknown", petsc_hdr, slepc_lib = "unknown", slepc_hdr;
+};
+
+static PetscErrorCode GetVersions(Versions* v)
 {
-  Tao            tao;
-  TaoType        type = NULL;
-  PetscErrorCode err;
+  PetscInt major = 0, minor = 0, subminor = 0, release = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(TaoCreate(PETSC_COMM_WORLD, &tao));
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  err = 0;
-  // TODO: err = TaoSetType(tao, TAOLMVM);  (an error here means TAO lacks LMVM)
-  PetscCall(PetscPopErrorHandler());
-  // TODO: if (!err), read the type back into `type` with TaoGetType(tao, &type).
-  (void)err;
-  *available = (type && std::strcmp(type, TAOLMVM) == 0) ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(TaoDestroy(&tao));
-  PetscFunctionReturn(0);
+  PetscCall(PetscGetVersion(v->petsc_text, sizeof(v->petsc_text)));
+  PetscCall(PetscGetVersionNumber(&major, &minor, &subminor, &release));
+  v->petsc_lib = Dotted(major, minor, subminor);
+  v->petsc_hdr = Dotted(PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR, PETSC_VERSION_SUBMINOR);
+  // >>> step 5: ask SLEPc which version it is
+  // TODO 5: fill v->slepc_text with SLEPc's own one-line report, and set
+  //         v->slepc_lib to SLEPc's version at run time, as done for PETSc
+  //         above.  Hint: SlepcGetVersion, SlepcGetVersionNumber, Dotted.
+  // <<< step 5
+  v->slepc_hdr = Dotted(SLEPC_VERSION_MAJOR, SLEPC_VERSION_MINOR, SLEPC_VERSION_SUBMINOR);
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char** argv)
+// Create a TAO solver, ask for the limited-memory quasi-Newton method (LMVM)
+// and read the type back: *available tells whether TAO has it.  (A PETSc
+// without LMVM stops at TaoSetType with one line `error: Unknown type ...`.)
+static PetscErrorCode TaoHasLMVM(PetscBool* available)
 {
-  const auto start = std::chrono::steady_clock::now();
-  PetscCall(SlepcInitialize(&argc, &argv, NULL, help));
-  const double init_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Tao     tao  = NULL;
+  TaoType type = NULL;
 
-  PetscMPIInt size = 0;
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscFunctionBeginUser;
+  // >>> step 6: a TAO solver of type LMVM
+  // TODO 6: create a TAO solver on PETSC_COMM_WORLD, ask for the type TAOLMVM
+  //         and read the type back into `type`.
+  //         Hint: TaoCreate, TaoSetType, TaoGetType.
+  // <<< step 6
+  *available = (type && std::strcmp(type, TAOLMVM) == 0) ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(TaoDestroy(&tao));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
-  const double t0 = MPI_Wtime();
+// The first line of the MPI library's description, e.g. "Open MPI v4.1.4, ...".
+static std::string MPILibrary()
+{
+  char text[MPI_MAX_LIBRARY_VERSION_STRING];
+  int  length = 0;
+  MPI_Get_library_version(text, &length);
+  const std::string all(text, length);
+  return all.substr(0, all.find('\n'));
+}
 
-  // The libraries' own report, as `-version` would print it.
-  char petsc_text[256], slepc_text[256] = "SLEPc version unknown";
-  PetscCall(PetscGetVersion(petsc_text, sizeof(petsc_text)));
-  // TODO: fill slepc_text with SlepcGetVersion, as PetscGetVersion does for PETSc.
-
-  // Run time (the library loaded) against compile time (the headers).
-  PetscInt major, minor, subminor, release;
-  PetscCall(PetscGetVersionNumber(&major, &minor, &subminor, &release));
-  const std::string petsc_lib = Dotted(major, minor, subminor);
-  const std::string petsc_hdr = Dotted(PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR, PETSC_VERSION_SUBMINOR);
-  // TODO: ask SLEPc with SlepcGetVersionNumber and build slepc_lib with Dotted().
-  const std::string slepc_lib = "unknown";
-  const std::string slepc_hdr = Dotted(SLEPC_VERSION_MAJOR, SLEPC_VERSION_MINOR, SLEPC_VERSION_SUBMINOR);
-
-  PetscBool lmvm = PETSC_FALSE;
-  PetscCall(TaoHasLMVM(&lmvm));
-
-  // The MPI library PETSc was built on: its first line, e.g. "Open MPI v4.1.4, ...".
-  char mpi_text[MPI_MAX_LIBRARY_VERSION_STRING];
-  int  mpi_len = 0;
-  PetscCallMPI(MPI_Get_library_version(mpi_text, &mpi_len));
-  std::string mpi_library(mpi_text, mpi_len);
-  mpi_library = mpi_library.substr(0, mpi_library.find('\n'));
-
-  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
-  const double time_s = MPI_Wtime() - t0;
-
-  double init_max = 0.0;
-  PetscCallMPI(MPI_Reduce(&init_s, &init_max, 1, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
-
-  const bool pass = petsc_lib == petsc_hdr && slepc_lib == slepc_hdr && lmvm;
-
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s\n%s\n", petsc_text, slepc_text));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "petsc_version = %s\n", petsc_lib.c_str()));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "petsc_headers = %s\n", petsc_hdr.c_str()));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "slepc_version = %s\n", slepc_lib.c_str()));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "slepc_headers = %s\n", slepc_hdr.c_str()));
+// Rank 0 prints the `name = value` lines.
+static PetscErrorCode Report(const Versions& v, PetscBool lmvm, int size, bool pass, double init_s, double time_s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s\n%s\n", v.petsc_text, v.slepc_text));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "petsc_version = %s\n", v.petsc_lib.c_str()));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "petsc_headers = %s\n", v.petsc_hdr.c_str()));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "slepc_version = %s\n", v.slepc_lib.c_str()));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "slepc_headers = %s\n", v.slepc_hdr.c_str()));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "tao_lmvm = %s\n", lmvm ? "available" : "missing"));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "scalar_type = %s\n", PetscDefined(USE_COMPLEX) ? "complex" : "real"));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "scalar_bytes = %d\n", (int)sizeof(PetscScalar)));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "int_bytes = %d\n", (int)sizeof(PetscInt)));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mpi_library = %s\n", mpi_library.c_str()));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mpi_library = %s\n", MPILibrary().c_str()));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "size = %d\n", size));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "check = %s\n", pass ? "PASS" : "FAIL"));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "init_s = %.4f\n", init_max));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "init_s = %.4f\n", init_s));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "time_s = %.6f\n", time_s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
+int main(int argc, char** argv)
+{
+  // SlepcInitialize starts MPI, PETSc and SLEPc.
+  const auto start = std::chrono::steady_clock::now();
+  PetscCall(SlepcInitialize(&argc, &argv, NULL, help));
+  const double init_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PetscCall(PetscPushErrorHandler(UserInputErrorHandler, NULL));
+
+  PetscMPIInt size = 0;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  const double t0 = MPI_Wtime();
+
+  Versions v;
+  PetscCall(GetVersions(&v));
+  PetscBool lmvm = PETSC_FALSE;
+  PetscCall(TaoHasLMVM(&lmvm));
+
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  const double time_s   = MPI_Wtime() - t0;
+  double       init_max = 0.0;
+  PetscCallMPI(MPI_Allreduce(&init_s, &init_max, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD));
+
+  // The same libraries on every rank: every rank reaches the same verdict.
+  const bool pass = v.petsc_lib == v.petsc_hdr && v.slepc_lib == v.slepc_hdr && lmvm;
+  PetscCall(Report(v, lmvm, size, pass, init_max, time_s));
+
+  PetscCall(PetscPopErrorHandler());
   PetscCall(WarnUnusedOptions());
   PetscCall(SlepcFinalize());
-  return 0;
+  return pass ? 0 : 1;
 }

@@ -10,7 +10,8 @@
  * gets the same global sum and prints "Rank r sum = n".  Rank 0 then prints
  * `size = N`, `vec_sum`, `expected = n`, the ownership split as
  * `local_sizes`, and `check = PASS` when the sum equals n exactly (ones add
- * up exactly in double precision up to 2^53) and the local sizes add up to n.
+ * up exactly in double precision up to 2^53) and the local sizes add up to n;
+ * otherwise `check = FAIL` and exit status 1 on every rank.
  * Run: `make run PROG=vec_sum NP=4 ARGS="-n 10"`; `-help` lists the options.
  */
 static char help[] = "Sums a PETSc vector of n ones over all ranks (lesson 00).\n"
@@ -22,72 +23,104 @@ static char help[] = "Sums a PETSc vector of n ones over all ranks (lesson 00).\
 #include <string>
 #include <vector>
 
-#include "petsc_cli.hpp"
+#include "petsc_errors.hpp"
+
+// -n, the global length, 1 to 10^8.  PETSc refuses a value that is not an
+// integer; the range and a missing value are checked here.  Either way
+// UserInputErrorHandler turns the error into one line.
+static PetscErrorCode ReadOptions(PetscInt* n)
+{
+  PetscBool given = PETSC_FALSE, set = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  *n = 8;
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Vector sum options", "Vec");
+  PetscCall(PetscOptionsInt("-n", "global length of the vector, 1 to 100000000", "VecSetSizes", *n, n, &set));
+  PetscOptionsEnd();
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-n", &given));
+  PetscCheck(set || !given, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-n needs a value");
+  PetscCheck(*n >= 1 && *n <= 100000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-n = %" PetscInt_FMT " is out of range [1, 100000000]", *n);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// A vector of n entries that PETSc splits over the ranks; *local is how many
+// of them this rank owns.
+static PetscErrorCode CreateVector(PetscInt n, Vec* x, PetscInt* local)
+{
+  PetscFunctionBeginUser;
+  // >>> step 3: a vector of n entries, split over the ranks
+  PetscCall(VecCreate(PETSC_COMM_WORLD, x));
+  PetscCall(VecSetSizes(*x, PETSC_DECIDE, n));   // PETSC_DECIDE: PETSc chooses each rank's share
+  PetscCall(VecSetFromOptions(*x));              // the type may come from the command line (-vec_type)
+  PetscCall(VecGetLocalSize(*x, local));
+  // <<< step 3
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// Every entry of x set to 1, then the sum of all entries on all ranks.
+static PetscErrorCode SumOfOnes(Vec x, PetscScalar* sum)
+{
+  PetscFunctionBeginUser;
+  // >>> step 4: fill the vector with ones and let PETSc add them up
+  PetscCall(VecSet(x, 1.0));
+  PetscCall(VecSum(x, sum));   // collective: every rank gets the global sum
+  // <<< step 4
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// Every rank learns how many entries each rank owns: "3 3 2 2" and their total.
+static PetscErrorCode GatherSplit(PetscInt local, std::string* split, PetscInt* owned)
+{
+  PetscMPIInt size = 0;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  std::vector<PetscInt> locals(size);
+  PetscCallMPI(MPI_Allgather(&local, 1, MPIU_INT, locals.data(), 1, MPIU_INT, PETSC_COMM_WORLD));
+  split->clear();
+  *owned = 0;
+  for (PetscInt k : locals) {
+    *split += (split->empty() ? "" : " ") + std::to_string(k);
+    *owned += k;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 int main(int argc, char** argv)
 {
   const auto start = std::chrono::steady_clock::now();
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   const double init_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PetscCall(PetscPushErrorHandler(UserInputErrorHandler, NULL));
 
   PetscMPIInt rank = 0, size = 0;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-
-  // Check -n ourselves first: one clean line for `-n abc`, `-n 0`, `-n -5`.
-  const long  n_max = 100000000;
-  std::string error;
-  PetscCall(CheckIntOption("-n", 1, n_max, &error));
-  if (!error.empty()) {
-    PetscCall(PrintError(error));
-    PetscCall(PetscFinalize());
-    return 1;
-  }
-
-  PetscInt n = 8;
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Vector sum options", "Vec");
-  PetscCall(PetscOptionsInt("-n", "global length of the vector (1 to 1e8)", "VecSetSizes", n, &n, NULL));
-  PetscOptionsEnd();
+  PetscInt n = 0;
+  PetscCall(ReadOptions(&n));
 
   PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
   const double t0 = MPI_Wtime();
-
-  // PETSC_DECIDE: let PETSc choose how many entries each rank owns.
-  Vec x;
-  PetscCall(VecCreate(PETSC_COMM_WORLD, &x));
-  PetscCall(VecSetSizes(x, PETSC_DECIDE, n));
-  PetscCall(VecSetFromOptions(x));
-  PetscCall(VecSet(x, 1.0));
-
-  PetscScalar sum = 0.0;
-  PetscCall(VecSum(x, &sum));  // collective: every rank gets the global sum
-
-  PetscInt local = 0;
-  PetscCall(VecGetLocalSize(x, &local));
+  Vec         x     = NULL;
+  PetscInt    local = 0;
+  PetscScalar sum   = 0.0;
+  PetscCall(CreateVector(n, &x, &local));
+  PetscCall(SumOfOnes(x, &sum));
 
   // Each rank prints its own line; PetscSynchronizedPrintf prints them in rank order.
   PetscCall(PetscSynchronizedPrintf(PETSC_COMM_WORLD, "Rank %d sum = %.15g\n", rank, (double)PetscRealPart(sum)));
   PetscCall(PetscSynchronizedFlush(PETSC_COMM_WORLD, PETSC_STDOUT));
 
-  // Rank 0 collects how many entries each rank owns.
-  std::vector<PetscInt> locals(rank == 0 ? size : 0);
-  PetscCallMPI(MPI_Gather(&local, 1, MPIU_INT, locals.data(), 1, MPIU_INT, 0, PETSC_COMM_WORLD));
-
-  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
-  const double time_s = MPI_Wtime() - t0;
-
-  double init_max = 0.0;
-  PetscCallMPI(MPI_Reduce(&init_s, &init_max, 1, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
-
   std::string split;
   PetscInt    owned = 0;
-  for (PetscInt k : locals) {
-    split += (split.empty() ? "" : " ") + std::to_string(k);
-    owned += k;
-  }
-  // Only rank 0 prints, and only rank 0 has the split.
-  const bool pass = PetscRealPart(sum) == (PetscReal)n && owned == n;
+  PetscCall(GatherSplit(local, &split, &owned));
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  const double time_s   = MPI_Wtime() - t0;
+  double       init_max = 0.0;
+  PetscCallMPI(MPI_Allreduce(&init_s, &init_max, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD));
 
+  // Every rank has the same sum and split, so every rank reaches the same verdict.
+  const bool pass = PetscRealPart(sum) == (PetscReal)n && owned == n;
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "size = %d\n", size));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "n = %" PetscInt_FMT "\n", n));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "local_sizes = %s\n", split.c_str()));
@@ -98,7 +131,8 @@ int main(int argc, char** argv)
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "time_s = %.6f\n", time_s));
 
   PetscCall(VecDestroy(&x));
+  PetscCall(PetscPopErrorHandler());
   PetscCall(WarnUnusedOptions());
   PetscCall(PetscFinalize());
-  return 0;
+  return pass ? 0 : 1;
 }

@@ -28,13 +28,14 @@ launch() {
 # val NAME: the value of the `NAME = value` line in $out.
 val() { printf '%s\n' "$out" | sed -n "s/^$1 = //p" | head -n 1; }
 
-# started N: the last run exited 0 and printed `size = N` exactly once.
-# Otherwise sets $why to a short reason.
+# started N: the last run finished (no hang, no crash before its report) and
+# printed `size = N` exactly once.  A program whose own check fails exits 1
+# after its report: that still counts as started.  Otherwise sets $why.
 started() {
   local sizes
   sizes="$(printf '%s\n' "$out" | grep -c '^size = ')"
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then why="hung (killed after 60 s)"
-  elif [ "$rc" -ne 0 ]; then why="exit status $rc: $(printf '%s\n' "$out" | grep -m1 -v '^$')"
+  elif [ "$rc" -ne 0 ] && [ -z "$(val check)" ]; then why="exit status $rc: $(printf '%s\n' "$out" | grep -m1 -v '^$')"
   elif [ "$sizes" -ne 1 ] || [ "$(val size)" != "$1" ]; then
     why="expected one 'size = $1' line, got $sizes (program and mpiexec from different MPIs?)"
   else return 0
@@ -42,10 +43,10 @@ started() {
   return 1
 }
 
-# healthy N: started N, and the program's own check says PASS.
+# healthy N: started N, the program's own check says PASS and it exited 0.
 healthy() {
   started "$1" || return 1
-  [ "$(val check)" = PASS ] || { why="check = $(val check)"; return 1; }
+  [ "$(val check)" = PASS ] && [ "$rc" -eq 0 ] || { why="check = $(val check), exit status $rc"; return 1; }
 }
 
 # MPI: on NP ranks and on 2 ranks.
