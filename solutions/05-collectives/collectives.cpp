@@ -133,6 +133,7 @@ int main(int argc, char** argv)
   std::vector<double> waits(rank == root ? size : 0);
   MPI_Gather(&my_wait, 1, MPI_DOUBLE, waits.data(), 1, MPI_DOUBLE, root, MPI_COMM_WORLD);
 
+  int passed = 0;  // the root's verdict, then every rank's
   if (rank == root) {
     std::printf("gathered results:");
     for (long r : results) std::printf(" %ld", r);
@@ -159,8 +160,11 @@ int main(int argc, char** argv)
                      reduce_max == max_expected && allreduce_all && barrier_ok;
     std::printf("check = %s\n", verdict(all));
     std::printf("time_s = %.6f\n", elapsed);
+    passed = all;
   }
 
+  // A failed check fails the run: every rank exits non-zero, not only the root.
+  MPI_Bcast(&passed, 1, MPI_INT, root, MPI_COMM_WORLD);
   MPI_Finalize();
-  return 0;
+  return passed ? 0 : 1;
 }

@@ -87,6 +87,7 @@ int main(int argc, char** argv)
   MPI_Gather(&first, 1, MPI_DOUBLE, firsts.data(), 1, MPI_DOUBLE, root, MPI_COMM_WORLD);
   MPI_Gather(&local_sum, 1, MPI_DOUBLE, sums.data(), 1, MPI_DOUBLE, root, MPI_COMM_WORLD);
 
+  int passed = 0;  // the root's verdict, then every rank's
   if (rank == root) {
     bool firsts_ok = true;
     for (int i = 0; i < size; ++i) {
@@ -125,8 +126,11 @@ int main(int argc, char** argv)
     std::printf("time_s = %.6f\n", slowest[2]);
     std::printf("bandwidth_GBps = %.3f\n", bytes / slowest[2] / 1e9);
     std::printf("check = %s\n", ok ? "PASS" : "FAIL");
+    passed = ok;
   }
 
+  // A failed check fails the run: every rank exits non-zero, not only the root.
+  MPI_Bcast(&passed, 1, MPI_INT, root, MPI_COMM_WORLD);
   MPI_Finalize();
-  return 0;
+  return passed ? 0 : 1;
 }
