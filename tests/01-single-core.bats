@@ -148,11 +148,40 @@ VARIANTS="O0 O2 O3 accumulate reduce"
   assert_value check PASS
 }
 
-@test "01 exercise: builds and runs as given" {
+@test "01 a failed check exits non-zero: the unsolved exercise prints FAIL, exit 1" {
   skip_in_check
   build "$EX"
   run timeout -k 5 60 "$(bin "$EX" sums)" --n 5000 --repeat 1
-  assert_success
-  run timeout -k 5 60 "$(bin "$EX" parallel_map)" --n 5000 --heavy-n 100 --repeat 1
-  assert_success
+  [ "$status" -eq 1 ]
+  assert_line "check = FAIL"
+  run timeout -k 5 60 "$(bin "$EX" parallel_map)" --n 5000 --heavy-n 100 --threads 1 --repeat 1
+  [ "$status" -eq 1 ]
+  assert_line "check = FAIL"
+}
+
+@test "01 exercise: make check fails unsolved, naming step 1; no program says PASS" {
+  skip_in_check
+  build "$EX"
+  exercise_fails_unsolved
+  for args in "--n 5000 --repeat 1" "--n 5000 --repeat 1 --float"; do
+    # shellcheck disable=SC2086
+    run timeout -k 5 60 "$(bin "$EX" sums)" $args
+    [ "$status" -ne 124 ]
+    refute_line "check = PASS"
+  done
+  for t in 1 2 3; do
+    run timeout -k 5 60 "$(bin "$EX" parallel_map)" --n 5000 --heavy-n 100 --threads "$t" --repeat 1
+    [ "$status" -ne 124 ]
+    refute_line "check = PASS"
+  done
+}
+
+@test "01 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "01 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

@@ -1,6 +1,6 @@
 /**
  * @file kernels.cpp
- * @brief The plain loops of `sums` (exercise: write the two sums below).
+ * @brief The plain loops of `sums`: sum, add-and-sum and the triad.
  *
  * The Makefile compiles this file three times:
  *   g++ -O0 -DKERNEL_SUFFIX=O0 -c kernels.cpp -o kernels_O0.o   (and O2, O3)
@@ -20,13 +20,14 @@ namespace {
 // s = a[0] + a[1] + ... in exactly this order: every addition waits for the
 // previous one, and the compiler may not reorder them (that would change
 // the rounding), so it cannot split the sum over SIMD lanes.
+// >>> step 1: the two sums, in the order the formula gives
+// TODO 1: write both sums as plain for loops, in order: sum_loop adds a[0],
+//         a[1], ..., a[n-1] to s; add_sum_loop adds (a[i] + b[i]) for
+//         i = 0, ..., n-1.  The placeholders return 0.
 template <class T>
 T sum_loop(const T* a, std::size_t n)
 {
   T s = 0;
-  // TODO: add a[0], a[1], ..., a[n-1] to s, in this order, with a for loop.
-  (void)a;
-  (void)n;
   return s;
 }
 
@@ -34,12 +35,9 @@ template <class T>
 T add_sum_loop(const T* a, const T* b, std::size_t n)
 {
   T s = 0;
-  // TODO: add (a[i] + b[i]) to s for i = 0, ..., n-1.
-  (void)a;
-  (void)b;
-  (void)n;
   return s;
 }
+// <<< step 1
 
 // The STREAM triad: x = a + s*b.  No reduction, every element independent,
 // so the compiler is free to vectorise it.

@@ -1,7 +1,7 @@
 /**
  * @file parallel_map.cpp
- * @brief Lesson 01 exercise: Pool.map(square, range(n)) in C++ threads.
- * Split the range over the threads in parallel_map (see the TODO).
+ * @brief Lesson 01: Pool.map(square, range(n)) in C++ threads — a cheap map
+ * that is limited by memory and a heavy map that is limited by the cores.
  *
  * Applies f to x = 0, 1, ..., n-1 and stores y_i = f(x_i), first with one
  * thread and then with `--threads T` threads, each thread taking one
@@ -18,8 +18,10 @@
  * sums are the same for every thread count, to the last digit.
  *
  * Run: `make run PROG=parallel_map ARGS="--threads 2"`.
- * Proof of correctness: `check = PASS`.  Timings: best of `--repeat` runs
- * after a warm-up; `*_speedup` = time on 1 thread / time on T threads.
+ * Proof of correctness: `check = PASS` (otherwise `check = FAIL` and exit
+ * status 1).  Timings: best of `--repeat` runs after a warm-up; `*_speedup` =
+ * time on 1 thread / time on T threads (the table and the `name = value` lines
+ * are printed by map_report.hpp).
  */
 #include <chrono>
 #include <cmath>
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "map_report.hpp"
 #include "timing.hpp"
 
 namespace {
@@ -56,30 +59,15 @@ void parallel_map(std::vector<T>& y, F f, int threads)
 {
   const std::size_t n = y.size();
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    // TODO: give thread t its own block [lo, hi) so that the blocks of all
-    //       threads cover 0..n-1 exactly once (sizes may differ by one).
-    //       As given, every thread computes the first block only.
-    const std::size_t lo = 0;
-    const std::size_t hi = n / threads;
-    pool.emplace_back([&y, f, lo, hi] {
-      for (std::size_t i = lo; i < hi; ++i) y[i] = f(static_cast<std::int64_t>(i));
-    });
-  }
-  for (auto& th : pool) th.join();
+  // >>> step 3: one block per thread, all threads running at once
+  // TODO 3: start one thread per block (t = 0, ..., threads-1, each thread
+  //         given its own block [lo, hi) as described above) that sets
+  //         y[i] = f(i) for every i of its block; keep the threads in `pool`.
+  //         Hint: std::thread (pool.emplace_back with a lambda).
+  (void)n; (void)f; (void)threads;   // placeholder: no thread computes anything yet
+  // <<< step 3
+  for (auto& th : pool) th.join();   // wait until every thread has finished its block
 }
-
-
-std::string to_string(__int128 v)
-{
-  if (v == 0) return "0";
-  const bool negative = v < 0;
-  std::string s;
-  for (; v != 0; v /= 10) s.insert(s.begin(), char('0' + (negative ? -(v % 10) : v % 10)));
-  return negative ? "-" + s : s;
-}
-
-struct Timing { double t1, tT; long mismatches; };
 
 // Time the map on 1 and on `threads` threads, and count the elements that
 // differ from the serial reference `ref`.
@@ -96,6 +84,15 @@ Timing measure(const std::vector<T>& ref, F f, int threads, int repeat)
   tm.tT = best_time(repeat, [&] { parallel_map(y, f, threads); });
   for (std::size_t i = 0; i < y.size(); ++i) tm.mismatches += y[i] != ref[i];
   return tm;
+}
+
+// The serial reference of a map: a plain loop, no threads.
+template <class T, class F>
+std::vector<T> serial_map(long n, F f)
+{
+  std::vector<T> y(static_cast<std::size_t>(n));
+  for (long i = 0; i < n; ++i) y[i] = f(i);
+  return y;
 }
 
 }  // namespace
@@ -119,12 +116,8 @@ int main(int argc, char** argv)
   const unsigned cores = std::thread::hardware_concurrency();
   std::printf("map over %ld (square) and %ld (heavy) elements on 1 and %d threads, "
               "%u cores, best of %d\n\n", n, m, threads, cores, repeat);
-
-  // Serial references: a plain loop, no threads.
-  std::vector<std::int64_t> sq_ref(static_cast<std::size_t>(n));
-  for (long i = 0; i < n; ++i) sq_ref[i] = square(i);
-  std::vector<double> hv_ref(static_cast<std::size_t>(m));
-  for (long i = 0; i < m; ++i) hv_ref[i] = heavy(i);
+  const auto sq_ref = serial_map<std::int64_t>(n, square);
+  const auto hv_ref = serial_map<double>(m, heavy);
 
   const auto t_start = std::chrono::steady_clock::now();
   const Timing sq = measure(sq_ref, square, threads, repeat);
@@ -132,42 +125,10 @@ int main(int argc, char** argv)
   const double total =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
-  // Sums, always in the same serial order, from the serial references (which
-  // every threaded result was just compared with, element by element).
-  __int128 sq_sum = 0;
-  for (auto v : sq_ref) sq_sum += v;
-  const __int128 N = n;
-  const __int128 sq_expected = (N - 1) * N * (2 * N - 1) / 6;
-  double hv_sum = 0.0;
-  for (auto v : hv_ref) hv_sum += v;
-  const double hv_error = std::fabs(hv_sum - static_cast<double>(m)) / static_cast<double>(m);
-
-  std::printf("%-8s %10s %12s %12s %9s %12s\n", "map", "elements", "1 thread [ms]",
-              (std::to_string(threads) + " threads [ms]").c_str(), "speedup", "ns/element");
-  std::printf("%-8s %10ld %12.3f %12.3f %9.2f %12.2f\n", "square", n, 1e3 * sq.t1, 1e3 * sq.tT,
-              sq.t1 / sq.tT, 1e9 * sq.t1 / n);
-  std::printf("%-8s %10ld %12.3f %12.3f %9.2f %12.2f\n\n", "heavy", m, 1e3 * hv.t1, 1e3 * hv.tT,
-              hv.t1 / hv.tT, 1e9 * hv.t1 / m);
-
-  const bool ok = sq.mismatches == 0 && hv.mismatches == 0 && sq_sum == sq_expected &&
-                  hv_error <= 1e-12;
-  std::printf("n = %ld\n", n);
-  std::printf("heavy_n = %ld\n", m);
-  std::printf("threads = %d\n", threads);
-  std::printf("cores = %u\n", cores);
-  std::printf("mismatches = %ld\n", sq.mismatches + hv.mismatches);
-  std::printf("square_sum = %s\n", to_string(sq_sum).c_str());
-  std::printf("square_sum_expected = %s\n", to_string(sq_expected).c_str());
-  std::printf("heavy_sum = %.17g\n", hv_sum);
-  std::printf("heavy_error = %.3g\n", hv_error);
-  std::printf("square_time_s_1 = %.6g\n", sq.t1);
-  std::printf("square_time_s = %.6g\n", sq.tT);
-  std::printf("square_speedup = %.3f\n", sq.t1 / sq.tT);
-  std::printf("square_gbs = %.4g\n", 8.0 * n / sq.tT / 1e9);
-  std::printf("heavy_time_s_1 = %.6g\n", hv.t1);
-  std::printf("heavy_time_s = %.6g\n", hv.tT);
-  std::printf("heavy_speedup = %.3f\n", hv.t1 / hv.tT);
-  std::printf("check = %s\n", ok ? "PASS" : "FAIL");
-  std::printf("time_s = %.6g\n", total);
-  return 0;
+  const Sums s = check_sums(sq_ref, hv_ref);
+  const bool ok = sq.mismatches == 0 && hv.mismatches == 0 && s.square == s.square_expected &&
+                  s.heavy_error <= 1e-12;
+  print_table(n, m, threads, sq, hv);
+  print_results(n, m, threads, cores, sq, hv, s, ok, total);
+  return ok ? 0 : 1;   // a failed check is a failed run
 }

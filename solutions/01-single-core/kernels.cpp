@@ -20,6 +20,7 @@ namespace {
 // s = a[0] + a[1] + ... in exactly this order: every addition waits for the
 // previous one, and the compiler may not reorder them (that would change
 // the rounding), so it cannot split the sum over SIMD lanes.
+// >>> step 1: the two sums, in the order the formula gives
 template <class T>
 T sum_loop(const T* a, std::size_t n)
 {
@@ -35,6 +36,7 @@ T add_sum_loop(const T* a, const T* b, std::size_t n)
   for (std::size_t i = 0; i < n; ++i) s += a[i] + b[i];
   return s;
 }
+// <<< step 1
 
 // The STREAM triad: x = a + s*b.  No reduction, every element independent,
 // so the compiler is free to vectorise it.

@@ -27,6 +27,9 @@ T add_sum_acc(const T* a, const T* b, std::size_t n)
   return std::inner_product(a, a + n, b, T(0), std::plus<>{}, std::plus<>{});
 }
 
+// std::reduce may add in any order; the policy std::execution::unseq also
+// lets it use SIMD lanes, each with a partial sum (a different rounding).
+// >>> step 2: the same sums in any order, with SIMD allowed
 template <class T>
 T sum_red(const T* a, std::size_t n) { return std::reduce(std::execution::unseq, a, a + n, T(0)); }
 
@@ -36,6 +39,7 @@ T add_sum_red(const T* a, const T* b, std::size_t n)
   return std::transform_reduce(std::execution::unseq, a, a + n, b, T(0), std::plus<>{},
                                std::plus<>{});
 }
+// <<< step 2
 
 template <class T>
 void triad_std(T* x, const T* a, const T* b, T s, std::size_t n)

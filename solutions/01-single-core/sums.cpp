@@ -20,7 +20,8 @@
  * (n-1) u Σ|x_i| of a recursive sum, u = 2^-24.
  *
  * Run: `make run` (n = 10^7 doubles), `make run ARGS="--n 5000000 --float"`.
- * Proof of correctness: `check = PASS`, and in double every `*_error = 0`.
+ * Proof of correctness: `check = PASS`, and in double every `*_error = 0`;
+ * a failed check prints `check = FAIL` and exits with status 1.
  * Timings: best of `--repeat` runs after one warm-up run, one thread.
  */
 #include <chrono>
@@ -134,7 +135,7 @@ int run(long n, int repeat)
   }
   std::printf("check = %s\n", ok ? "PASS" : "FAIL");
   std::printf("time_s = %.6g\n", total);
-  return 0;
+  return ok ? 0 : 1;   // a failed check is a failed run
 }
 
 }  // namespace
