@@ -4,7 +4,7 @@
 //
 // std::complex<double> and fftw_complex (double[2]) have the same layout, so
 // a std::vector<std::complex<double>> is handed to FFTW through a pointer
-// cast (as_fftw).  MPI knows the same layout as MPI_C_DOUBLE_COMPLEX.
+// cast (as_fftw), and to MPI as a datatype of two doubles (mpi_cplx).
 #pragma once
 
 #include <fftw3.h>
@@ -21,6 +21,31 @@
 using cplx = std::complex<double>;
 
 inline fftw_complex* as_fftw(cplx* p) { return reinterpret_cast<fftw_complex*>(p); }
+
+// The MPI datatype of one cplx: two MPI_DOUBLEs, the real part first, which
+// is how C++ lays out std::complex<double>.  MPI_CXX_DOUBLE_COMPLEX names the
+// same type, but not every MPI library has it (SimGrid's SMPI does not); a
+// derived type of two doubles works with every MPI.  Made on first use (after
+// MPI_Init); MPI_Finalize frees it.
+inline MPI_Datatype mpi_cplx()
+{
+  static MPI_Datatype type = MPI_DATATYPE_NULL;
+  if (type == MPI_DATATYPE_NULL) {
+    MPI_Type_contiguous(2, MPI_DOUBLE, &type);
+    MPI_Type_commit(&type);
+  }
+  return type;
+}
+
+// Every rank leaves with the root's verdict: exit status 0 when the check
+// passed, 1 when it failed, on every rank (so mpiexec, make and a batch
+// system see the failure).  Call it on all ranks, then return its value.
+inline int finish_with(bool passed_on_root, int root)
+{
+  int passed = passed_on_root ? 1 : 0;
+  MPI_Bcast(&passed, 1, MPI_INT, root, MPI_COMM_WORLD);
+  return passed ? 0 : 1;
+}
 
 // --plan estimate|measure: FFTW_ESTIMATE picks a plan by heuristics in
 // microseconds; FFTW_MEASURE times candidate plans (seconds for big sizes, and
