@@ -8,7 +8,8 @@
  * arrive in whatever order the processes reach their printf.  Rank 0 then
  * collects one number from every rank (MPI_Reduce of the ranks) and prints
  * `size = N` and `rank_sum = N(N-1)/2`, which proves that N processes of one
- * job took part (N separate one-rank jobs would each print `size = 1`).
+ * job took part (N separate one-rank jobs would each print `size = 1`);
+ * `check = FAIL` ends the program with exit status 1 on every rank.
  * Build and run: `make && make run NP=4`.
  */
 #include <mpi.h>
@@ -50,6 +51,7 @@ int main(int argc, char** argv)
   MPI_Reduce(&my_rank, &rank_sum, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
   const double elapsed = MPI_Wtime() - t0;
 
+  int pass = 0;   // rank 0's verdict, sent to every rank below
   if (rank == 0) {
     char version[MPI_MAX_LIBRARY_VERSION_STRING];
     int version_len = 0;
@@ -62,10 +64,13 @@ int main(int argc, char** argv)
     std::printf("size = %d\n", size);
     std::printf("rank_sum = %ld\n", rank_sum);
     std::printf("rank_sum_expected = %ld\n", expected);
-    std::printf("check = %s\n", rank_sum == expected ? "PASS" : "FAIL");
+    pass = rank_sum == expected;
+    std::printf("check = %s\n", pass ? "PASS" : "FAIL");
     std::printf("time_s = %.6f\n", elapsed);
   }
 
+  // Every rank exits with the same status: 1 when the check failed.
+  MPI_Bcast(&pass, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Finalize();
-  return 0;
+  return pass ? 0 : 1;
 }

@@ -7,7 +7,8 @@
  * so anything a rank computes from it is that rank's share of the work.  Rank 0
  * adds up the squares with MPI_Reduce and compares the total with the closed
  * form 0² + 1² + ... + (N-1)² = (N-1)N(2N-1)/6, printed as `square_sum` and
- * `square_sum_expected`.  Run: `make run PROG=hello_square NP=4`.
+ * `square_sum_expected`; `check = FAIL` ends the program with exit status 1 on
+ * every rank.  Run: `make run PROG=hello_square NP=4`.
  */
 #include <mpi.h>
 
@@ -40,16 +41,20 @@ int main(int argc, char** argv)
   MPI_Reduce(&square, &square_sum, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
   const double elapsed = MPI_Wtime() - t0;
 
+  int pass = 0;   // rank 0's verdict, sent to every rank below
   if (rank == 0) {
     const long n = size;
     const long expected = (n - 1) * n * (2 * n - 1) / 6;
     std::printf("size = %d\n", size);
     std::printf("square_sum = %ld\n", square_sum);
     std::printf("square_sum_expected = %ld\n", expected);
-    std::printf("check = %s\n", square_sum == expected ? "PASS" : "FAIL");
+    pass = square_sum == expected;
+    std::printf("check = %s\n", pass ? "PASS" : "FAIL");
     std::printf("time_s = %.6f\n", elapsed);
   }
 
+  // Every rank exits with the same status: 1 when the check failed.
+  MPI_Bcast(&pass, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Finalize();
-  return 0;
+  return pass ? 0 : 1;
 }
