@@ -54,6 +54,21 @@ using cplx = std::complex<double>;  // same layout as fftw_complex (double[2])
 
 static fftw_complex* fftw(cplx* p) { return reinterpret_cast<fftw_complex*>(p); }
 
+/// The MPI datatype of one cplx: two MPI_DOUBLEs, the real part first, which
+/// is how C++ lays out std::complex<double>.  MPI_CXX_DOUBLE_COMPLEX names the
+/// same type, but not every MPI library has it (SimGrid's SMPI does not); a
+/// derived type of two doubles works with every MPI.  Made on first use
+/// (after MPI_Init); MPI_Finalize frees it.
+static MPI_Datatype mpi_cplx()
+{
+  static MPI_Datatype type = MPI_DATATYPE_NULL;
+  if (type == MPI_DATATYPE_NULL) {
+    MPI_Type_contiguous(2, MPI_DOUBLE, &type);
+    MPI_Type_commit(&type);
+  }
+  return type;
+}
+
 /// Items [displs[r], displs[r] + counts[r]) belong to rank r: q or q + 1 each.
 struct Split {
   std::vector<int> counts, displs;
@@ -113,8 +128,8 @@ static void transpose(const cplx* in, cplx* out, int n, const Split& s, std::vec
       for (int i = 0; i < mine; ++i)
         sendbuf[sdispls[q] + jj * mine + i] = in[static_cast<std::size_t>(i) * n + s.displs[q] + jj];
 
-  MPI_Alltoallv(sendbuf.data(), sendcounts.data(), sdispls.data(), MPI_CXX_DOUBLE_COMPLEX,
-                recvbuf.data(), recvcounts.data(), rdispls.data(), MPI_CXX_DOUBLE_COMPLEX, comm);
+  MPI_Alltoallv(sendbuf.data(), sendcounts.data(), sdispls.data(), mpi_cplx(),
+                recvbuf.data(), recvcounts.data(), rdispls.data(), mpi_cplx(), comm);
 
   // Unpack: from rank p, my column jj is a run of p's rows: out[jj][displs[p] ...].
   for (int p = 0; p < ranks; ++p)
@@ -251,14 +266,14 @@ int main(int argc, char** argv)
   for (int r = 0; r < reps; ++r) {
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
-    MPI_Scatterv(kspace.data(), counts.data(), displs.data(), MPI_CXX_DOUBLE_COMPLEX,
-                 local.data(), counts[rank], MPI_CXX_DOUBLE_COMPLEX, 0, MPI_COMM_WORLD);
+    MPI_Scatterv(kspace.data(), counts.data(), displs.data(), mpi_cplx(),
+                 local.data(), counts[rank], mpi_cplx(), 0, MPI_COMM_WORLD);
     const double t1 = MPI_Wtime();
     run(p_local);  // stage 1: inverse FFT along each of my rows (axis 1)
     scale(local.data(), local.size(), 1.0 / n);
     const double t2 = MPI_Wtime();
-    MPI_Gatherv(local.data(), counts[rank], MPI_CXX_DOUBLE_COMPLEX, assembled.data(),
-                counts.data(), displs.data(), MPI_CXX_DOUBLE_COMPLEX, 0, MPI_COMM_WORLD);
+    MPI_Gatherv(local.data(), counts[rank], mpi_cplx(), assembled.data(),
+                counts.data(), displs.data(), mpi_cplx(), 0, MPI_COMM_WORLD);
     const double t3 = MPI_Wtime();
     if (rank == 0) {  // stage 2: inverse FFT along every column (axis 0), alone
       fftw_execute(p_cols);
@@ -277,8 +292,8 @@ int main(int argc, char** argv)
 
   // ---- 3. fully parallel: rows, transpose, rows, transpose back ------------
   // The k-space rows arrive distributed (dealt out once, not timed).
-  MPI_Scatterv(kspace.data(), counts.data(), displs.data(), MPI_CXX_DOUBLE_COMPLEX, krows.data(),
-               counts[rank], MPI_CXX_DOUBLE_COMPLEX, 0, MPI_COMM_WORLD);
+  MPI_Scatterv(kspace.data(), counts.data(), displs.data(), mpi_cplx(), krows.data(),
+               counts[rank], mpi_cplx(), 0, MPI_COMM_WORLD);
   double transpose_s = 1e300;
   for (int r = 0; r < reps; ++r) {
     MPI_Barrier(MPI_COMM_WORLD);
@@ -293,8 +308,8 @@ int main(int argc, char** argv)
     transpose_s = std::min(transpose_s, slowest(MPI_Wtime() - t0, MPI_COMM_WORLD));
   }
   std::vector<cplx> transposed(rank == 0 ? nn : 0);  // gathered to compare (not timed)
-  MPI_Gatherv(image_rows.data(), counts[rank], MPI_CXX_DOUBLE_COMPLEX, transposed.data(),
-              counts.data(), displs.data(), MPI_CXX_DOUBLE_COMPLEX, 0, MPI_COMM_WORLD);
+  MPI_Gatherv(image_rows.data(), counts[rank], mpi_cplx(), transposed.data(),
+              counts.data(), displs.data(), mpi_cplx(), 0, MPI_COMM_WORLD);
 
   // ---- 4. multi-coil frame ---------------------------------------------------
   std::vector<double> sens_rss;  // sqrt(sum_c |raw S_c|^2), to normalise the maps
@@ -327,8 +342,8 @@ int main(int argc, char** argv)
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
     // Whole coils to each rank: no rank needs another's data until the sum.
-    MPI_Scatterv(coil_k.data(), coil_counts.data(), coil_displs.data(), MPI_CXX_DOUBLE_COMPLEX,
-                 my_coils.data(), coil_counts[rank], MPI_CXX_DOUBLE_COMPLEX, 0, MPI_COMM_WORLD);
+    MPI_Scatterv(coil_k.data(), coil_counts.data(), coil_displs.data(), mpi_cplx(),
+                 my_coils.data(), coil_counts[rank], mpi_cplx(), 0, MPI_COMM_WORLD);
     const double t1 = MPI_Wtime();
     run(p_coils);  // 2D inverse FFT of each of my coils
     std::fill(sumsq.begin(), sumsq.end(), 0.0);
@@ -461,10 +476,11 @@ int main(int argc, char** argv)
     if (!written) fail_all(why);
   }
   if (rank == 0) std::printf("check = %s\n", ok ? "PASS" : "FAIL");
+  MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);  // a failed check fails every rank
 
   for (fftw_plan p : {p_forward, p_seq, p_cols, p_coil_fwd, p_local, p_work, p_work_t, p_coils})
     if (p) fftw_destroy_plan(p);
   fftw_cleanup();
   MPI_Finalize();
-  return 0;
+  return ok ? 0 : 1;
 }
