@@ -14,6 +14,7 @@
 # Every run must print `check = PASS` (λ within 1e-8 of the exact discrete values).
 # The machine has 2 cores: NP=2 uses both, and anything else running slows it.
 set -euo pipefail
+. "$(dirname "$0")/mpi-env.sh"   # the MPI environment of every launch (Open MPI 4 and 5)
 BUILD="${BUILD:-build/system}"; MPIEXEC="${MPIEXEC:-mpiexec}"
 DATA="${DATA:-../../lessons/_data}"
 T="${BENCH_TIMEOUT:-300}"

@@ -14,13 +14,14 @@
 #    The table shows the median pair (by its ratio bratu / ex5), and the
 #    lowest and highest ratio of all pairs.  Writes
 #    $DATA/11-snes-iterations.csv and prints ratio = bratu / ex5.
-# 2. Continuation: max u against lambda on 129^2 up to the turning point
-#    (-continuation, multigrid).  Writes $DATA/11-snes-continuation.csv and
-#    $DATA/11-snes-fold.csv.
+# 2. Continuation: max u against lambda on 129^2 (CONT_REFINE=5 refinements
+#    of 5 x 5) up to the turning point (-continuation, multigrid).  Writes
+#    $DATA/11-snes-continuation.csv and $DATA/11-snes-fold.csv.
 # Used by `make bench`, which sets BUILD, MPIEXEC and DATA.
 set -euo pipefail
+. "$(dirname "$0")/mpi-env.sh"   # the MPI environment of every launch (Open MPI 4 and 5)
 build="${BUILD:-build/system}"; mpiexec="${MPIEXEC:-mpiexec}"; data="${DATA:-../../lessons/_data}"
-refines_mg="${REFINES_MG:-4 5 6 7}"; refines_default="${REFINES_DEFAULT:-4 5 6}"
+refines_mg="${REFINES_MG:-4 5 6 7}"; refines_default="${REFINES_DEFAULT:-4 5 6}"; cont_refine="${CONT_REFINE:-5}"
 reps="${REPS:-5}"; reps_small="${REPS_SMALL:-11}"
 tmp="$(mktemp)"; trap 'rm -f "$tmp"' EXIT
 mkdir -p "$data"
@@ -46,7 +47,7 @@ for pc in default mg; do
       grep -q '^check = PASS' "$tmp" || { echo "bench: bratu failed its check on ${n}^2" >&2; cat "$tmp" >&2; exit 1; }
       timeout -k 5 300 "$mpiexec" -n 1 "$build/ex5" -mms 0 -par 6 -da_grid_x 5 -da_grid_y 5 "${opts[@]}" \
         -snes_converged_reason -ksp_converged_reason > "$tmp"
-      eits="$(awk '/^Nonlinear solve converged/ { print $NF }' "$tmp")"
+      eits="$(awk '/^ *Nonlinear solve converged/ { print $NF }' "$tmp")"
       elits="$(awk '/Linear solve converged/ { s += $NF } END { print s + 0 }' "$tmp")"
       emu="$(awk '/error L2/ { print $NF }' "$tmp")"; et="$(solve_time)"
       [ -n "$eits" ] || { echo "bench: ex5 did not converge on ${n}^2" >&2; exit 1; }
@@ -65,13 +66,14 @@ echo "wrote $iters" >&2
 
 # Continuation on 129^2 (5 x 5 refined 5 times), multigrid.
 cont="$data/11-snes-continuation.csv"
-timeout -k 5 300 "$mpiexec" -n 2 "$build/bratu" -nx 5 -ny 5 -da_refine 5 -pc_type mg \
+timeout -k 5 300 "$mpiexec" -n 2 "$build/bratu" -nx 5 -ny 5 -da_refine "$cont_refine" -pc_type mg \
   -continuation -lambda 7 -lambda_step 0.25 > "$tmp"
 echo "lambda,max_u,newton_its,linear_its" > "$cont"
 awk '$1 == "step" { print $4 "," $6 "," $8 "," $10 }' "$tmp" >> "$cont"
 fold="$data/11-snes-fold.csv"
 { echo "grid,fold_lambda,fold_estimate,max_u_at_fold_lambda,solves_newton_its,solves_linear_its"
-  printf '129x129,%s,%s,%s,%s,%s\n' "$(sed -n 's/^fold_lambda = //p' "$tmp")" "$(sed -n 's/^fold_estimate = //p' "$tmp")" \
+  n="$(sed -n 's/^nx = //p' "$tmp")"
+  printf '%sx%s,%s,%s,%s,%s,%s\n' "$n" "$n" "$(sed -n 's/^fold_lambda = //p' "$tmp")" "$(sed -n 's/^fold_estimate = //p' "$tmp")" \
     "$(sed -n 's/^max_u = //p' "$tmp")" "$(sed -n 's/^newton_its = //p' "$tmp")" "$(sed -n 's/^linear_its = //p' "$tmp")"; } > "$fold"
 echo "wrote $cont and $fold" >&2
 cat "$fold" >&2

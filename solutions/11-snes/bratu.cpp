@@ -44,6 +44,14 @@ static char help[] = "Bratu problem (thermal runaway): -Laplacian u - lambda exp
 
 #include "petsc_cli.hpp"
 
+// PETSc 3.21 named the types of the local callbacks DMDASNESFunctionFn and
+// DMDASNESJacobianFn (function types: cast to a pointer to them); older PETSc
+// has only the pointer types DMDASNESFunction and DMDASNESJacobian.
+#if !PETSC_VERSION_GE(3, 21, 0)
+typedef PetscErrorCode DMDASNESFunctionFn(DMDALocalInfo*, void*, void*, void*);
+typedef PetscErrorCode DMDASNESJacobianFn(DMDALocalInfo*, void*, Mat, Mat, void*);
+#endif
+
 // The turning point of the continuous problem (and of the 129 x 129 grid):
 // no solution exists for a larger lambda.
 static const PetscReal kTurningPoint = 6.808;
@@ -301,8 +309,8 @@ int main(int argc, char** argv)
   Vec  x;
   PetscCall(SNESCreate(PETSC_COMM_WORLD, &snes));
   PetscCall(SNESSetDM(snes, da));
-  PetscCall(DMDASNESSetFunctionLocal(da, INSERT_VALUES, (DMDASNESFunction)FormFunctionLocal, &user));
-  PetscCall(DMDASNESSetJacobianLocal(da, (DMDASNESJacobian)FormJacobianLocal, &user));
+  PetscCall(DMDASNESSetFunctionLocal(da, INSERT_VALUES, (DMDASNESFunctionFn*)FormFunctionLocal, &user));
+  PetscCall(DMDASNESSetJacobianLocal(da, (DMDASNESJacobianFn*)FormJacobianLocal, &user));
   if (continuation) {
     // Past the turning point Newton cannot converge, and on a nearly singular
     // Jacobian GMRES would run to its default 10000 iterations before giving

@@ -11,6 +11,7 @@
 #    420-421 fails (-dump).  Writes $DATA/12-grid-field.csv and 12-grid-case.csv.
 # Used by `make bench`, which sets BUILD, MPIEXEC and DATA.
 set -euo pipefail
+. "$(dirname "$0")/mpi-env.sh"   # the MPI environment of every launch (Open MPI 4 and 5)
 build="${BUILD:-build/system}"; mpiexec="${MPIEXEC:-mpiexec}"; data="${DATA:-../../lessons/_data}"
 grids="${GRIDS:-40x20 100x100 200x200 500x500 1000x1000}"; nps="${NPS:-1 2}"
 anchor="${ANCHOR:-200x200}"
