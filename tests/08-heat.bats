@@ -110,6 +110,43 @@ assert_reference() {
   done
 }
 
+@test "08 heat_petsc reads the grid back from the DMDA: -da_grid_x, -da_refine, -da_processors_x work and are checked" {
+  local a b
+  # -da_grid_x/y replace -nx/-ny: the same numbers as heat_mpi on that grid.
+  mpirun 2 "$(bin "$DIR" heat_mpi)" --nx 21 --ny 17 --steps 60
+  assert_ok 2
+  a="$(value u_max) $(value max_error) $(value dt)"
+  petsc 2 heat_petsc -da_grid_x 21 -da_grid_y 17 -steps 60
+  assert_ok 2
+  assert_no_leak
+  assert_value grid "21 x 17"
+  assert_value check PASS
+  b="$(value u_max) $(value max_error) $(value dt)"
+  [ "$a" = "$b" ] || { echo "heat_mpi: $a, heat_petsc: $b" >&2; return 1; }
+  # -da_refine 1 doubles the intervals: 15 x 9 nodes become 29 x 17.
+  mpirun 3 "$(bin "$DIR" heat_mpi)" --nx 29 --ny 17 --steps 40
+  a="$(value u_max) $(value max_error)"
+  petsc 3 heat_petsc -nx 15 -ny 9 -da_refine 1 -steps 40
+  assert_ok 3
+  assert_value grid "29 x 17"
+  b="$(value u_max) $(value max_error)"
+  [ "$a" = "$b" ] || { echo "heat_mpi: $a, heat_petsc: $b" >&2; return 1; }
+  # One of -da_processors_x/y: the other follows from the number of ranks.
+  petsc 4 heat_petsc -nx 30 -ny 17 -steps 200 -da_processors_x 4
+  assert_ok 4
+  assert_value blocks "4 x 1"
+  assert_reference
+  # Layouts this job cannot have: one line each, before PETSc tries them.
+  petsc 2 heat_petsc -da_processors_x 3
+  assert_bad_input '-da_processors_x 3 does not divide the 2 ranks of this job'
+  petsc 4 heat_petsc -da_processors_x 2 -da_processors_y 3
+  assert_bad_input '2 x 3 blocks \(-da_processors_x, -da_processors_y\) need 6 ranks, this job has 4'
+  petsc 2 heat_petsc -da_grid_x 2
+  assert_bad_input 'grid 2 x 101: the heat equation needs at least 3 x 3 nodes'
+  petsc 2 heat_petsc -da_refine 12
+  assert_bad_input '-da_refine 12 would make more than 100000 nodes per direction'
+}
+
 @test "08 exact solution: decay exp(-alpha pi^2 (1/Lx^2 + 1/Ly^2) t) on a 2 x 0.5 rectangle" {
   mpirun 2 "$(bin "$DIR" heat_mpi)" --nx 41 --ny 21 --lx 2 --ly 0.5 --alpha 0.1 --steps 300
   assert_ok 2
@@ -209,19 +246,23 @@ assert_reference() {
   petsc 2 heat_petsc -nx 1
   assert_bad_input '-nx = 1 is out of range \[3, 100000\]'
   petsc 3 heat_petsc -ny abc
-  assert_bad_input "-ny needs an integer, got 'abc'"
+  assert_bad_input "Input string abc has no integer value"
   petsc 2 heat_petsc -lx 0
   assert_bad_input '-lx = 0 is out of range'
   petsc 2 heat_petsc -alpha x
-  assert_bad_input "-alpha needs a number, got 'x'"
+  assert_bad_input "Input string x has no numeric value"
   petsc 4 heat_petsc -steps -3
   assert_bad_input '-steps = -3 is out of range'
   mpirun 2 "$(bin "$DIR" heat_petsc)" -dt
   assert_bad_input '-dt needs a value'
+  petsc 2 heat_petsc -dt 0
+  assert_bad_input '-dt = 0 is out of range'
   petsc 2 heat_petsc -halo ghost
-  assert_bad_input "-halo must be sf or localtolocal, not 'ghost'"
+  assert_bad_input "-halo must be globaltolocal, localtolocal or sf, not 'ghost'"
   mpirun 2 "$(bin "$DIR" heat_petsc)" -halo
-  assert_bad_input '-halo needs a value: sf or localtolocal'
+  assert_bad_input '-halo needs a value'
+  petsc 2 heat_petsc -kernel fast
+  assert_bad_input "-kernel must be plain or rows8, not 'fast'"
   mpirun 2 "$(bin "$DIR" triad)" --n 10
   assert_bad_input 'out of range'
 }
@@ -243,7 +284,7 @@ assert_reference() {
   assert_success
   assert_output --partial 'Explicit 2D heat equation'
   assert_output --regexp '-nx <now 101 : formerly 101>: grid nodes in x'
-  assert_output --regexp '-dt <0\. : 0\.>: time step'
+  assert_output --regexp '-dt <2e-05 : 2e-05>: time step \(default: 0\.4 of the stable limit'
   for p in heat_mpi triad; do
     mpirun 2 "$(bin "$DIR" "$p")" --help
     assert_success

@@ -5,9 +5,10 @@
 # after the other:
 #   the STREAM triad (triad, 10M doubles per array and rank, best of 10), and
 #   the heat update on NX x NY nodes (default 3001 x 3001: two fields of 72 MB,
-#   beyond the 32 MB L3 cache), STEPS steps, in four versions:
-#   heat_mpi (MPI_Sendrecv), heat_mpi --overlap, heat_petsc -halo sf (PetscSF),
-#   heat_petsc -halo localtolocal (DMLocalToLocal).
+#   beyond the 32 MB L3 cache), STEPS steps, eight rows per pass (the tuned
+#   kernel, -kernel rows8), in four versions: heat_mpi (MPI_Sendrecv), heat_mpi
+#   --overlap, heat_petsc -halo sf (PetscSF), heat_petsc -halo localtolocal
+#   (DMLocalToLocal).
 # Effective bandwidth = 16 bytes per inner node / the best step's time;
 # ratio = that / the triad of the same round.  The memory bandwidth of this
 # virtual machine drifts by tens of percent from minute to minute, which is
@@ -53,10 +54,10 @@ for np in 1 2; do
       set -- $variant
       prog="$1" halo="$2"
       case "$halo" in
-        sendrecv)      run "$np" heat_mpi --nx "$NX" --ny "$NY" --steps "$STEPS" ;;
-        overlap)       run "$np" heat_mpi --nx "$NX" --ny "$NY" --steps "$STEPS" --overlap ;;
-        PetscSF)       run "$np" heat_petsc -nx "$NX" -ny "$NY" -steps "$STEPS" -halo sf ;;
-        DMLocalToLocal) run "$np" heat_petsc -nx "$NX" -ny "$NY" -steps "$STEPS" -halo localtolocal ;;
+        sendrecv)      run "$np" heat_mpi --nx "$NX" --ny "$NY" --steps "$STEPS" --kernel rows8 ;;
+        overlap)       run "$np" heat_mpi --nx "$NX" --ny "$NY" --steps "$STEPS" --kernel rows8 --overlap ;;
+        PetscSF)       run "$np" heat_petsc -nx "$NX" -ny "$NY" -steps "$STEPS" -kernel rows8 -halo sf ;;
+        DMLocalToLocal) run "$np" heat_petsc -nx "$NX" -ny "$NY" -steps "$STEPS" -kernel rows8 -halo localtolocal ;;
       esac
       [ "$(get halo)" = "$halo" ] || { echo "expected halo = $halo:"; echo "$out"; exit 1; }
       bw="$(get bandwidth_GBps)"
