@@ -8,6 +8,8 @@
 #      lessons/_data/ (written by the programs and `make bench`) into
 #      lessons/_figures/*.png, and
 #   2. runs Doxygen on the solution programs for the API page (Breathe).
+# The course's own directives (course-run, solution, answer) are in
+# site/_ext/course.py, which documents them for the page writers.
 import os
 import runpy
 import subprocess
@@ -23,12 +25,22 @@ author = "the course authors"
 copyright = "2026, the course authors (code: MIT, narrative: CC BY-SA 4.0)"
 release = "2026.11"
 
+sys.path.insert(0, str(SITE / "_ext"))
 extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinx_tabs.tabs",
     "breathe",
+    "course",
 ]
+
+# `make site SOLUTIONS=hide` (COURSE_SOLUTIONS=hide) builds a copy for live
+# teaching: every `.. solution::` becomes one line saying it is hidden, and the
+# page sources (which name the solution files) are not copied into the site.
+course_solutions = os.environ.get("COURSE_SOLUTIONS") or "show"
+if course_solutions == "hide":
+    html_copy_source = False
+    html_show_sourcelink = False
 
 html_theme = "furo"
 html_title = project
@@ -93,7 +105,10 @@ _make_figures()
 # them apart (Doxygen merges same-named structs of one project, and Breathe's
 # HTML ids are the struct names); a C++ namespace per file keeps Sphinx from
 # reading the programs' `main` functions as one declaration defined twice.
-# lessons/api/ is generated (ignored by git).
+# The headers every lesson shares (common/*.hpp, copied into the lesson folders
+# by `make sync`) get one page of their own, api/common, instead of one per
+# copy: their macros (PETSC_SUCCESS) are C declarations, which no namespace
+# keeps apart.  lessons/api/ is generated (ignored by git).
 breathe_projects = {}
 breathe_default_members = ("members",)
 
@@ -107,12 +122,23 @@ def _api_pages():
     api = ROOT / "lessons" / "api"
     api.mkdir(exist_ok=True)
     wanted = set()
-    for lesson in sorted(p for p in (ROOT / "solutions").glob("[0-9][0-9]-*") if p.is_dir()):
+    common = {f.name: f.read_bytes() for f in sorted((ROOT / "common").glob("*.hpp"))}
+
+    def is_common_copy(f):
+        return f.name in common and f.read_bytes() == common[f.name]
+
+    folders = sorted(p for p in (ROOT / "solutions").glob("[0-9][0-9]-*") if p.is_dir())
+    for lesson in folders + [ROOT / "common"]:
         files = sorted(lesson.glob("*.cpp")) + sorted(lesson.glob("*.hpp"))
+        if lesson.name != "common":
+            files = [f for f in files if not is_common_copy(f)]
         if not files:
             continue
         page = ROOT / "lessons" / f"{lesson.name}.rst"
-        title = page.read_text().splitlines()[0] if page.exists() else lesson.name
+        if lesson.name == "common":
+            title = "Shared helpers (common/)"
+        else:
+            title = page.read_text().splitlines()[0] if page.exists() else lesson.name
         (api / lesson.name).mkdir(exist_ok=True)
         entries = []
         for f in files:
@@ -131,9 +157,11 @@ def _api_pages():
             wanted.add(target)
             entries.append(f"   {lesson.name}/{target.stem}\n")
         index = api / f"{lesson.name}.rst"
+        what = ("The headers in ``common/`` that lesson folders carry identical copies of"
+                if lesson.name == "common" else f"The programs of lesson ``{lesson.name}``")
         _write_if_changed(index, f"{title}\n{'=' * len(title)}\n\n"
-                          f"The programs of lesson ``{lesson.name}`` as Doxygen reads them, one "
-                          f"page per file.\n\n.. toctree::\n   :maxdepth: 1\n\n" + "".join(entries))
+                          f"{what}, as Doxygen reads them, one page per file.\n\n"
+                          f".. toctree::\n   :maxdepth: 1\n\n" + "".join(entries))
         wanted.add(index)
     for stale in set(api.rglob("*.rst")) - wanted:
         stale.unlink()

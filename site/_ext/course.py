@@ -1,0 +1,247 @@
+"""Sphinx directives for the course's pages: real output, solutions, answers.
+
+Registered in site/conf.py (``extensions = [..., "course"]``).  Plain docutils
+nodes and raw HTML only, so it works with Sphinx 5 (Debian 12) and Sphinx 8
+(Debian 13) and needs no extra package.
+
+course-run: the expected output of a real run
+---------------------------------------------
+
+::
+
+    .. course-run:: LESSON PROGRAM NP [ARGS...]
+       :expect-fail:            (optional) the run must exit non-zero
+       :variant: exercise       (optional) run exercises/LESSON instead of solutions/LESSON
+       :timeout: SECONDS        (optional, default 300)
+       :caption: TEXT           (optional) a caption above the block
+
+Every time the site is built, this runs, from the course root::
+
+    . common/mpi-env.sh && make -s --no-print-directory -C solutions/LESSON \\
+        run PROG=PROGRAM NP=NP ARGS="ARGS..."
+
+with standard input from /dev/null, ``OMP_NUM_THREADS=1`` unless set, no
+MAKEFLAGS from an outer make, and a timeout (the whole process group gets TERM,
+then KILL).  ``make run`` builds the program first if it is out of date.
+The page shows a console block: the command a learner types in the lesson
+folder, then what the program printed (stdout and stderr, in order)::
+
+    $ make run PROG=hello NP=4
+    Hello from rank 1 of 4 on vm
+    ...
+    check = PASS
+
+LESSON is the folder name (``02-hello``).  ARGS is everything after NP, passed
+to the program as written (``--root 2``, ``-da_grid_x 65 -snes_monitor``).
+Two things are left out of the shown output, because they are make's and the
+launcher's, not the program's: make's ``make: *** [...] Error N`` line and Open
+MPI 5's boxed "prterun detected that one or more processes exited with non-zero
+status" notice.
+
+A non-zero exit status, a timeout or a missing folder is a warning, so
+``make site`` (``-W``) fails and says which page, which command and the end of
+the output.  With ``:expect-fail:`` the run must fail instead (a bad option, an
+unsolved exercise), and an exit status of 0 is the warning.  Nothing is cached:
+a page with a course-run block is read again, and its programs run again, on
+every build, so the output on a page never drifts from the code.
+
+The block's HTML element carries the class ``course-run`` (tests/site.bats
+looks for it and for ``check = PASS`` inside).
+
+solution: the solution behind a click
+-------------------------------------
+
+::
+
+    .. solution::              or   .. solution:: Step 2: the halo exchange
+
+       Any content: prose, ``literalinclude`` of the solution's file, tabs ...
+
+renders as an HTML ``<details class="course-solution">`` whose summary reads
+"Show the solution" (or "Show the solution: TITLE"); the learner clicks to open
+it.  ``make site SOLUTIONS=hide`` (the environment variable
+``COURSE_SOLUTIONS=hide``, read into the config value ``course_solutions``)
+builds a copy for live teaching in which the content is not even parsed: each
+solution is one line, "Solutions are hidden in this copy.".
+
+answer: a quiz answer behind a click
+------------------------------------
+
+::
+
+    .. answer::
+
+       **b.**  Because ... (say why, not only which).
+
+renders as ``<details class="course-answer"><summary>Answer</summary>...``.
+Answers stay visible in the SOLUTIONS=hide copy: they are part of the quiz.
+"""
+
+import html
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.directives.code import container_wrapper
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]          # the course root
+HIDDEN_NOTE = "Solutions are hidden in this copy."
+DEFAULT_TIMEOUT = 300
+
+
+# ---- course-run -------------------------------------------------------------
+
+def _strip_noise(text):
+    """Drop make's 'make: *** ... Error N' lines and Open MPI 5's boxed
+    launcher notice (as tests/helpers.bash does), keep everything else."""
+    out, box, inbox = [], [], False
+    for line in text.splitlines():
+        if set(line) == {"-"} and len(line) >= 60:
+            if inbox:
+                box.append(line)
+                if not any("prterun detected" in b or "prterun has exited" in b for b in box):
+                    out.extend(box)
+                box, inbox = [], False
+            else:
+                box, inbox = [line], True
+            continue
+        if inbox:
+            box.append(line)
+            continue
+        if line.startswith("make: *** ") or line.startswith("make[1]: *** "):
+            continue
+        out.append(line)
+    out.extend(box)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out)
+
+
+def run_program(folder, prog, np, args, timeout):
+    """Run `make run` in FOLDER; return (exit status or None on timeout, output)."""
+    env = dict(os.environ)
+    for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(var, None)
+    env.setdefault("OMP_NUM_THREADS", "1")
+    script = ('. common/mpi-env.sh && exec make -s --no-print-directory -C "$1" run '
+              'PROG="$2" NP="$3" ARGS="$4"')
+    proc = subprocess.Popen(["bash", "-c", script, "course-run", str(folder), prog, np, args],
+                            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        status = proc.returncode
+    except subprocess.TimeoutExpired:
+        # SIGTERM first: make then deletes a half-built program, mpiexec stops its ranks.
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+        status = None
+    return status, out.decode("utf-8", errors="replace")
+
+
+class CourseRun(SphinxDirective):
+    required_arguments = 3
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = False
+    option_spec = {
+        "expect-fail": directives.flag,
+        "variant": lambda v: directives.choice(v, ("solution", "exercise")),
+        "timeout": directives.positive_int,
+        "caption": directives.unchanged_required,
+    }
+
+    def run(self):
+        lesson, prog, np = self.arguments[:3]
+        args = self.arguments[3] if len(self.arguments) > 3 else ""
+        variant = self.options.get("variant", "solution")
+        expect_fail = "expect-fail" in self.options
+        timeout = self.options.get("timeout", DEFAULT_TIMEOUT)
+        where = (self.env.docname, self.lineno)
+        # Read this page again on every build: its output comes from a run, not a cache.
+        self.env.note_reread()
+
+        command = f"make run PROG={prog} NP={np}" + (f' ARGS="{args}"' if args else "")
+        folder = Path(f"{variant}s") / lesson
+        if not np.isdigit() or int(np) < 1:
+            logger.warning(f"course-run: NP must be a positive number, not {np!r}", location=where)
+            return []
+        if not (ROOT / folder / "Makefile").is_file():
+            logger.warning(f"course-run: no lesson folder {folder} (with a Makefile)", location=where)
+            return []
+
+        status, output = run_program(folder, prog, np, args, timeout)
+        shown = _strip_noise(output)
+        tail = "\n".join(output.rstrip().splitlines()[-15:])
+        if status is None:
+            logger.warning(f"course-run: `{command}` in {folder} did not finish within "
+                           f"{timeout} s; last output:\n{tail}", location=where)
+        elif status != 0 and not expect_fail:
+            logger.warning(f"course-run: `{command}` in {folder} exited with status {status}; "
+                           f"last output:\n{tail}", location=where)
+        elif status == 0 and expect_fail:
+            logger.warning(f"course-run: `{command}` in {folder} was expected to fail "
+                           f"(:expect-fail:) but exited with status 0", location=where)
+
+        text = f"$ {command}\n{shown}" if shown else f"$ {command}"
+        block = nodes.literal_block(text, text, language="console", classes=["course-run"])
+        self.set_source_info(block)
+        if "caption" in self.options:
+            return [container_wrapper(self, block, self.options["caption"])]
+        return [block]
+
+
+# ---- solution and answer -----------------------------------------------------
+
+def _details(directive, css_class, summary):
+    """The directive's content, parsed, inside <details><summary>SUMMARY</summary>."""
+    body = nodes.container(classes=[f"{css_class}-body"])
+    directive.state.nested_parse(directive.content, directive.content_offset, body)
+    opening = nodes.raw("", f'<details class="{css_class}"><summary>{html.escape(summary)}'
+                            f"</summary>\n", format="html")
+    closing = nodes.raw("", "</details>\n", format="html")
+    return [opening, body, closing]
+
+
+class Solution(SphinxDirective):
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def run(self):
+        mode = self.config.course_solutions
+        if mode not in ("show", "hide"):
+            logger.warning(f"course_solutions must be 'show' or 'hide', not {mode!r} "
+                           f"(make site SOLUTIONS=hide)", location=(self.env.docname, self.lineno))
+        if mode == "hide":
+            note = nodes.paragraph("", HIDDEN_NOTE, classes=["course-solution-hidden"])
+            return [nodes.container("", note, classes=["course-solution-hidden"])]
+        summary = "Show the solution" + (f": {self.arguments[0]}" if self.arguments else "")
+        return _details(self, "course-solution", summary)
+
+
+class Answer(SphinxDirective):
+    has_content = True
+
+    def run(self):
+        return _details(self, "course-answer", "Answer")
+
+
+def setup(app):
+    app.add_config_value("course_solutions", "show", "env")
+    app.add_directive("course-run", CourseRun)
+    app.add_directive("solution", Solution)
+    app.add_directive("answer", Answer)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
