@@ -3,12 +3,13 @@
 #   1.+2. In ROUNDS rounds (default 7) at NP=1, 2: the roofline, the STREAM
 #      triad (10M doubles per array and rank, best of 10), and right after it
 #      the leapfrog on NX x NY nodes (default 2001 x 1201: two fields of
-#      19 MB, together beyond the 32 MB L3 cache), STEPS steps: cell updates/s
+#      19 MB, together beyond the 32 MB L3 cache), STEPS steps, tuned ($TUNED:
+#      -halo sf -kernel rows4): cell updates/s
 #      and the effective bandwidth (24 bytes per node and step) / the triad of
 #      the same round.
 #      -> $DATA/13-wave-rounds.csv (every round), $DATA/13-wave-bench.csv
 #         (the median round per NP, with the lowest and highest ratio)
-#   3. The seed's run (200 x 120 nodes, 1100 steps) with wave at NP=1, 2 and
+#   3. The default run (200 x 120 nodes, 1100 steps) with wave at NP=1, 2 and
 #      with reference.py (numpy, serial): time and speed-up over numpy.
 #      -> $DATA/13-wave-seed.csv
 #   4. The figures' data: a 40 km x 24 km run of 8.8 s (dt = 0.008) with and
@@ -28,6 +29,8 @@ STEPS="${STEPS:-50}"
 ROUNDS="${ROUNDS:-7}"
 TRIAD_N="${TRIAD_N:-10000000}"
 T="${BENCH_TIMEOUT:-120}"
+# The tuned variants (wave_tuned.hpp): the halo by a PetscSF, four rows per pass.
+TUNED="${TUNED:--halo sf -kernel rows4}"
 mkdir -p "$DATA"
 
 get() { awk -F' = ' -v k="$1" '$1 == k { print $2; exit }' <<<"$out"; }
@@ -49,7 +52,7 @@ for np in 1 2; do
   for round in $(seq "$ROUNDS"); do
     run "$np" triad --n "$TRIAD_N" --reps 10
     triad="$(get triad_GBps)"
-    run "$np" wave -nx "$NX" -ny "$NY" -steps "$STEPS" -output_interval 0
+    run "$np" wave -nx "$NX" -ny "$NY" -steps "$STEPS" -output_interval 0 $TUNED
     bw="$(get bandwidth_GBps)"
     ratio="$(awk -v a="$bw" -v b="$triad" 'BEGIN { printf "%.3f", a / b }')"
     echo "== round $round NP=$np: triad $triad GB/s, wave $(get time_s) s, $bw GB/s, ratio $ratio"
@@ -75,17 +78,17 @@ echo "wrote $csv"
 seed="$DATA/13-wave-seed.csv"
 out="$("$PYTHON" reference.py)"
 tpy="$(get time_s)" pyrate="$(get cell_updates_per_s)"
-echo "== numpy reference.py (serial), seed's run: $tpy s"
+echo "== numpy reference.py (serial), default run: $tpy s"
 echo "program,np,time_s,cell_updates_per_s,speedup_vs_numpy" > "$seed"
 echo "reference.py (numpy),1,$tpy,$pyrate,1.0" >> "$seed"
 for np in 1 2; do
   best="" rate=""
   for rep in 1 2 3; do
-    run "$np" wave -output_interval 0
+    run "$np" wave -output_interval 0 $TUNED
     if faster "$(get time_s)" "$best"; then best="$(get time_s)" rate="$(get cell_updates_per_s)"; fi
   done
   s="$(awk -v a="$tpy" -v b="$best" 'BEGIN { printf "%.1f", a / b }')"
-  echo "== wave NP=$np, seed's run: $best s, $s x faster than numpy"
+  echo "== wave NP=$np, default run: $best s, $s x faster than numpy"
   echo "wave (PETSc DMDA),$np,$best,$rate,$s" >> "$seed"
 done
 echo "wrote $seed"
