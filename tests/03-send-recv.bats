@@ -160,15 +160,32 @@ setup() {
   assert_bad_input 'needs at least 2 ranks'
 }
 
-@test "03 exercise: builds and runs as given" {
+@test "03 pingpong: the CSV file appears only when complete (written under a temporary name)" {
+  csv="$BATS_TEST_TMPDIR/pp.csv"
+  mpirun 2 "$(bin "$DIR" pingpong)" --max-bytes 64 --reps 10 --samples 1 --csv "$csv"
+  assert_ok 2
+  [ -f "$csv" ]
+  [ ! -e "$csv.tmp" ]
+}
+
+@test "03 exercise: make check fails unsolved, naming step 1; no program says PASS, each exits non-zero" {
   skip_in_check
   build "$EX"
-  mpirun 2 "$(bin "$EX" send_recv)"
-  assert_success
-  mpirun 2 "$(bin "$EX" nonblocking)"
-  assert_success
-  mpirun 3 "$(bin "$EX" task_farm)" --limit 10000
-  assert_success
-  mpirun 2 "$(bin "$EX" pingpong)" --max-bytes 1024 --reps 10 --samples 1
-  assert_success
+  exercise_fails_unsolved
+  for p in send_recv nonblocking task_farm; do
+    exercise_never_passes "$p"
+    [ "$status" -ne 0 ]
+  done
+  exercise_never_passes pingpong --max-bytes 1024 --reps 10 --samples 1
+  [ "$status" -ne 0 ]
+}
+
+@test "03 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "03 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

@@ -1,11 +1,7 @@
 /**
  * @file task_farm.cpp
- * @brief Lesson 03 exercise: a task farm.  Rank 0 hands out T ranges of
- * integers, the workers count the primes in them, and rank 0 adds up pi(M).
- *
- * The bookkeeping is written; the messages are yours (the TODOs): sending a
- * task or the stop tag, receiving any worker's result, and the worker's loop.
- * As given, no task is sent and the program prints `check = FAIL`.
+ * @brief Lesson 03: a task farm.  Rank 0 hands out T ranges of integers,
+ * the workers count the primes in them, and rank 0 adds up pi(M).
  *
  * Task k (k = 0..T-1) is the range (kM/T, (k+1)M/T]; together the tasks cover
  * 1..M, so the counts add up to pi(M), the number of primes <= M.  Trial
@@ -17,7 +13,8 @@
  * workers simply take more tasks: the load balances itself.
  * Rank 0 checks the total against a sieve of Eratosthenes (a different
  * algorithm) and that every task came back exactly once: `primes` equals
- * `primes_expected` and `check = PASS`.  Needs at least 2 ranks.
+ * `primes_expected` and `check = PASS` (otherwise `check = FAIL` and exit
+ * status 1 on every rank).  Needs at least 2 ranks.
  * Run: `make run PROG=task_farm NP=4 ARGS="--tasks 10"`.
  */
 #include <mpi.h>
@@ -63,6 +60,106 @@ long sieve_count(long m)
   }
   return count;
 }
+// What the manager collected: each task's count, how often each task came
+// back, and how many tasks each worker did.
+struct Farm {
+  std::vector<long> result, arrivals, done_by;
+};
+
+// >>> step 4: the task farm's messages: hand out, collect, work
+// TODO 4: the three places marked 4a, 4b and 4c below.  The manager's
+//         bookkeeping and the prime counting are done; the messages are yours.
+// Rank 0 hands task k (the range (lo, hi] of 1..limit) to `worker`; the tag is
+// the task id.  With no task left (k == tasks) it sends the stop tag instead.
+void hand_out(long k, long tasks, long limit, int worker)
+{
+  if (k < tasks) {
+    const long range[2] = {k * limit / tasks, (k + 1) * limit / tasks};
+    // TODO 4a: send the two numbers of `range` to `worker`; the tag is the
+    //          task id k.  Hint: MPI_Send.
+    (void)range;
+  } else {
+    // TODO 4a: no task is left: send `worker` an empty message (count 0) with
+    //          the tag TAG_STOP.  Hint: MPI_Send.
+  }
+  (void)worker;
+}
+
+// Rank 0: one task to every worker, then for every result that comes back
+// (from any worker, for any task) the next task to the worker that sent it.
+Farm manage(long tasks, long limit, int size)
+{
+  Farm f{std::vector<long>(tasks, 0), std::vector<long>(tasks, 0), std::vector<long>(size, 0)};
+  long next = 0;   // the next task to hand out (next == tasks: none is left)
+  auto give_next = [&](int worker) {
+    hand_out(next, tasks, limit, worker);
+    if (next < tasks) ++next;
+  };
+  for (int w = 1; w < size; ++w) give_next(w);
+  for (long received = 0; received < tasks; ++received) {
+    long count = 0;
+    MPI_Status status{};
+    // TODO 4b: receive one long into `count` from whichever worker is done
+    //          first, whatever its tag, keeping the status.  Hint: MPI_Recv,
+    //          MPI_ANY_SOURCE, MPI_ANY_TAG.  Then delete the two placeholder
+    //          lines, which pretend that worker 1 finished task `received`.
+    status.MPI_SOURCE = 1;
+    status.MPI_TAG = static_cast<int>(received);
+    // The status says who finished (MPI_SOURCE) and which task it was (MPI_TAG).
+    f.result[status.MPI_TAG] = count;
+    ++f.arrivals[status.MPI_TAG];
+    ++f.done_by[status.MPI_SOURCE];
+    give_next(status.MPI_SOURCE);
+  }
+  return f;
+}
+
+// A worker: take tasks from rank 0 until the stop tag arrives; send back each
+// count with the task id as its tag, so rank 0 knows which task it was.
+void work()
+{
+  for (;;) {
+    long range[2] = {0, 0};
+    MPI_Status status{};
+    // TODO 4c: receive a task (two longs) into `range` from rank 0, whatever
+    //          its tag, keeping the status.  Hint: MPI_Recv, MPI_ANY_TAG.  Then
+    //          delete the placeholder line, which stops the worker at once.
+    status.MPI_TAG = TAG_STOP;
+    if (status.MPI_TAG == TAG_STOP) break;
+    const long count = count_primes(range[0], range[1]);
+    // TODO 4c: send `count` back to rank 0; the tag is the task id, the tag
+    //          of the task you received.  Hint: MPI_Send.
+    (void)count;
+  }
+}
+// <<< step 4
+
+// Rank 0: add up the counts, compare with the sieve and print; returns the verdict.
+bool report(const Farm& f, long tasks, long limit, int size, double time_s)
+{
+  long primes = 0, bad_tasks = 0, total_done = 0;
+  for (long k = 0; k < tasks; ++k) {
+    primes += f.result[k];
+    if (f.arrivals[k] != 1) ++bad_tasks;
+  }
+  const long expected = sieve_count(limit);
+  for (int w = 1; w < size; ++w) {
+    std::printf("worker %d did %ld tasks\n", w, f.done_by[w]);
+    total_done += f.done_by[w];
+  }
+  const bool pass = primes == expected && bad_tasks == 0;
+  std::printf("size = %d\n", size);
+  std::printf("workers = %d\n", size - 1);
+  std::printf("tasks = %ld\n", tasks);
+  std::printf("limit = %ld\n", limit);
+  std::printf("tasks_done = %ld\n", total_done);
+  std::printf("tasks_lost_or_repeated = %ld\n", bad_tasks);
+  std::printf("primes = %ld\n", primes);
+  std::printf("primes_expected = %ld\n", expected);
+  std::printf("time_s = %.6f\n", time_s);
+  std::printf("check = %s\n", pass ? "PASS" : "FAIL");
+  return pass;
+}
 }  // namespace
 
 int main(int argc, char** argv)
@@ -85,76 +182,16 @@ int main(int argc, char** argv)
 
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
-
+  int pass = 0;
   if (rank == 0) {
-    const int workers = size - 1;
-    std::vector<long> result(tasks, 0), arrivals(tasks, 0), done_by(size, 0);
-    // A task is (lo, hi]; the tag carries its id.
-    auto send_task = [&](long k, int worker) {
-      const long range[2] = {k * limit / tasks, (k + 1) * limit / tasks};
-      // TODO: MPI_Send the two longs of `range` to `worker`; the tag is the task id k.
-      (void)range; (void)worker;
-    };
-    auto send_stop = [&](int worker) {
-      // TODO: MPI_Send an empty message (count 0) to `worker` with tag TAG_STOP.
-      (void)worker;
-    };
-
-    long next = 0;   // the next task to hand out
-    for (int w = 1; w <= workers; ++w) {
-      if (next < tasks) send_task(next++, w);
-      else send_stop(w);   // more workers than tasks
-    }
-    for (long received = 0; received < tasks; ++received) {
-      long count = 0;
-      MPI_Status status{};
-      // TODO: MPI_Recv one long into count from any worker (MPI_ANY_SOURCE) with any tag
-      //       (MPI_ANY_TAG), keeping the status.  Then delete the two placeholders below.
-      status.MPI_SOURCE = 1 + static_cast<int>(received % workers);
-      status.MPI_TAG = static_cast<int>(received);
-      result[status.MPI_TAG] = count;
-      ++arrivals[status.MPI_TAG];
-      ++done_by[status.MPI_SOURCE];
-      if (next < tasks) send_task(next++, status.MPI_SOURCE);
-      else send_stop(status.MPI_SOURCE);
-    }
-    const double t1 = MPI_Wtime();
-
-    long primes = 0, bad_tasks = 0, total_done = 0;
-    for (long k = 0; k < tasks; ++k) {
-      primes += result[k];
-      if (arrivals[k] != 1) ++bad_tasks;
-    }
-    const long expected = sieve_count(limit);
-    for (int w = 1; w <= workers; ++w) {
-      std::printf("worker %d did %ld tasks\n", w, done_by[w]);
-      total_done += done_by[w];
-    }
-    std::printf("size = %d\n", size);
-    std::printf("workers = %d\n", workers);
-    std::printf("tasks = %ld\n", tasks);
-    std::printf("limit = %ld\n", limit);
-    std::printf("tasks_done = %ld\n", total_done);
-    std::printf("tasks_lost_or_repeated = %ld\n", bad_tasks);
-    std::printf("primes = %ld\n", primes);
-    std::printf("primes_expected = %ld\n", expected);
-    std::printf("time_s = %.6f\n", t1 - t0);
-    std::printf("check = %s\n", primes == expected && bad_tasks == 0 ? "PASS" : "FAIL");
+    const Farm f = manage(tasks, limit, size);
+    pass = report(f, tasks, limit, size, MPI_Wtime() - t0);
   } else {
-    // Worker: take tasks until the stop tag arrives.
-    for (;;) {
-      long range[2] = {0, 0};
-      MPI_Status status{};
-      // TODO: MPI_Recv two longs into range from rank 0 with any tag, keeping the
-      //       status.  Then delete the placeholder below (it stops the worker at once).
-      status.MPI_TAG = TAG_STOP;
-      if (status.MPI_TAG == TAG_STOP) break;
-      const long count = count_primes(range[0], range[1]);
-      // TODO: send count back to rank 0; the tag is the task id (the tag you received).
-      (void)count;
-    }
+    work();
   }
 
+  // Every rank exits with the same status: 1 when the check failed.
+  MPI_Bcast(&pass, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Finalize();
-  return 0;
+  return pass ? 0 : 1;
 }

@@ -13,7 +13,8 @@
  *   s[j] = sum_r (r n + j) = n N(N-1)/2 + N j,
  * and after step N it holds its own array again.  Every rank checks both
  * exactly; rank 0 prints the number of wrong entries (`mismatches = 0`),
- * `max_error = 0` and `check = PASS`.  Run: `make run PROG=nonblocking NP=4`.
+ * `max_error = 0` and `check = PASS` (otherwise `check = FAIL` and exit status
+ * 1 on every rank).  Run: `make run PROG=nonblocking NP=4`.
  */
 #include <mpi.h>
 
@@ -23,6 +24,50 @@
 #include <vector>
 
 #include "cli.hpp"
+
+namespace {
+constexpr int TAG_RING = 7;
+
+// One step of the ring: send the array this rank holds to the right
+// neighbour and receive the left neighbour's into `incoming`, both at once.
+void pass_along(std::vector<double>& held, std::vector<double>& incoming, int left, int right)
+{
+  // >>> step 3: send to the right and receive from the left without blocking
+  MPI_Request requests[2];
+  // Post the receive first so the incoming message has somewhere to land.
+  MPI_Irecv(incoming.data(), static_cast<int>(incoming.size()), MPI_DOUBLE, left, TAG_RING,
+            MPI_COMM_WORLD, &requests[0]);
+  MPI_Isend(held.data(), static_cast<int>(held.size()), MPI_DOUBLE, right, TAG_RING,
+            MPI_COMM_WORLD, &requests[1]);
+  // Neither buffer may be touched until the requests complete: `held` may
+  // still be read by MPI, `incoming` is still being written.
+  MPI_Waitall(2, requests, MPI_STATUSES_IGNORE);
+  // <<< step 3
+}
+
+// What the check found on this rank: wrong entries and the largest error.
+struct Errors {
+  long mismatches = 0;
+  double max_error = 0.0;
+};
+
+// Exact checks (every value is an integer below 2^53): the running sum is
+// s[j] = n N(N-1)/2 + N j, and the array that came home is the rank's own.
+Errors check_ring(const std::vector<double>& sum, const std::vector<double>& held,
+                  const std::vector<double>& mine, int size)
+{
+  const double nn = static_cast<double>(sum.size()), nranks = size;
+  Errors e;
+  for (std::size_t j = 0; j < sum.size(); ++j) {
+    const double expected = nn * nranks * (nranks - 1) / 2 + nranks * j;
+    const double d = std::fabs(sum[j] - expected);
+    e.max_error = std::fmax(e.max_error, d);
+    if (d != 0.0) ++e.mismatches;
+    if (held[j] != mine[j]) ++e.mismatches;   // the array came home unchanged
+  }
+  return e;
+}
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -41,50 +86,29 @@ int main(int argc, char** argv)
 
   const int right = (rank + 1) % size;         // where my array goes
   const int left = (rank - 1 + size) % size;   // where the next one comes from
-  const int tag = 7;
 
-  std::vector<double> mine(n), held(n), incoming(n), sum(n);
+  std::vector<double> mine(n), incoming(n, 0.0);
   for (long j = 0; j < n; ++j) mine[j] = static_cast<double>(rank) * n + j;
-  held = mine;
-  sum = mine;
+  std::vector<double> held = mine, sum = mine;
 
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
-
   for (int step = 1; step <= size; ++step) {
-    MPI_Request requests[2];
-    // Post the receive first so the incoming message has somewhere to land.
-    MPI_Irecv(incoming.data(), static_cast<int>(n), MPI_DOUBLE, left, tag, MPI_COMM_WORLD,
-              &requests[0]);
-    MPI_Isend(held.data(), static_cast<int>(n), MPI_DOUBLE, right, tag, MPI_COMM_WORLD,
-              &requests[1]);
-    // Neither buffer may be touched until the requests complete: `held` may
-    // still be read by MPI, `incoming` is still being written.
-    MPI_Waitall(2, requests, MPI_STATUSES_IGNORE);
-    std::swap(held, incoming);
+    pass_along(held, incoming, left, right);
+    std::swap(held, incoming);   // what arrived is what this rank holds now
     if (step < size)
       for (long j = 0; j < n; ++j) sum[j] += held[j];
   }
-
   const double t1 = MPI_Wtime();
 
-  // Exact checks: every value is an integer below 2^53.
-  const double nn = static_cast<double>(n), nranks = size;
-  long mismatches = 0;
-  double max_error = 0.0;
-  for (long j = 0; j < n; ++j) {
-    const double expected = nn * nranks * (nranks - 1) / 2 + nranks * j;
-    const double e = std::fabs(sum[j] - expected);
-    max_error = std::fmax(max_error, e);
-    if (e != 0.0) ++mismatches;
-    if (held[j] != mine[j]) ++mismatches;   // the array came home unchanged
-  }
+  const Errors e = check_ring(sum, held, mine, size);
   long all_mismatches = 0;
   double all_max_error = 0.0, time_s = t1 - t0, max_time = 0.0;
-  MPI_Reduce(&mismatches, &all_mismatches, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
-  MPI_Reduce(&max_error, &all_max_error, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+  MPI_Allreduce(&e.mismatches, &all_mismatches, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Reduce(&e.max_error, &all_max_error, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
   MPI_Reduce(&time_s, &max_time, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
 
+  const double nn = static_cast<double>(n), nranks = size;
   if (rank == 0) {
     std::printf("Each rank passed %ld doubles around a ring of %d ranks in %d steps\n", n, size,
                 size);
@@ -99,6 +123,7 @@ int main(int argc, char** argv)
     std::printf("check = %s\n", all_mismatches == 0 ? "PASS" : "FAIL");
   }
 
+  // Every rank knows the total (MPI_Allreduce) and exits with the same status.
   MPI_Finalize();
-  return 0;
+  return all_mismatches == 0 ? 0 : 1;
 }

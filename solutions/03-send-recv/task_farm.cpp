@@ -13,7 +13,8 @@
  * workers simply take more tasks: the load balances itself.
  * Rank 0 checks the total against a sieve of Eratosthenes (a different
  * algorithm) and that every task came back exactly once: `primes` equals
- * `primes_expected` and `check = PASS`.  Needs at least 2 ranks.
+ * `primes_expected` and `check = PASS` (otherwise `check = FAIL` and exit
+ * status 1 on every rank).  Needs at least 2 ranks.
  * Run: `make run PROG=task_farm NP=4 ARGS="--tasks 10"`.
  */
 #include <mpi.h>
@@ -59,6 +60,90 @@ long sieve_count(long m)
   }
   return count;
 }
+// What the manager collected: each task's count, how often each task came
+// back, and how many tasks each worker did.
+struct Farm {
+  std::vector<long> result, arrivals, done_by;
+};
+
+// >>> step 4: the task farm's messages: hand out, collect, work
+// Rank 0 hands task k (the range (lo, hi] of 1..limit) to `worker`; the tag is
+// the task id.  With no task left (k == tasks) it sends the stop tag instead.
+void hand_out(long k, long tasks, long limit, int worker)
+{
+  if (k < tasks) {
+    const long range[2] = {k * limit / tasks, (k + 1) * limit / tasks};
+    MPI_Send(range, 2, MPI_LONG, worker, static_cast<int>(k), MPI_COMM_WORLD);
+  } else {
+    MPI_Send(nullptr, 0, MPI_LONG, worker, TAG_STOP, MPI_COMM_WORLD);
+  }
+}
+
+// Rank 0: one task to every worker, then for every result that comes back
+// (from any worker, for any task) the next task to the worker that sent it.
+Farm manage(long tasks, long limit, int size)
+{
+  Farm f{std::vector<long>(tasks, 0), std::vector<long>(tasks, 0), std::vector<long>(size, 0)};
+  long next = 0;   // the next task to hand out (next == tasks: none is left)
+  auto give_next = [&](int worker) {
+    hand_out(next, tasks, limit, worker);
+    if (next < tasks) ++next;
+  };
+  for (int w = 1; w < size; ++w) give_next(w);
+  for (long received = 0; received < tasks; ++received) {
+    long count = 0;
+    MPI_Status status;
+    MPI_Recv(&count, 1, MPI_LONG, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+    // The status says who finished (MPI_SOURCE) and which task it was (MPI_TAG).
+    f.result[status.MPI_TAG] = count;
+    ++f.arrivals[status.MPI_TAG];
+    ++f.done_by[status.MPI_SOURCE];
+    give_next(status.MPI_SOURCE);
+  }
+  return f;
+}
+
+// A worker: take tasks from rank 0 until the stop tag arrives; send back each
+// count with the task id as its tag, so rank 0 knows which task it was.
+void work()
+{
+  for (;;) {
+    long range[2] = {0, 0};
+    MPI_Status status;
+    MPI_Recv(range, 2, MPI_LONG, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+    if (status.MPI_TAG == TAG_STOP) break;
+    const long count = count_primes(range[0], range[1]);
+    MPI_Send(&count, 1, MPI_LONG, 0, status.MPI_TAG, MPI_COMM_WORLD);
+  }
+}
+// <<< step 4
+
+// Rank 0: add up the counts, compare with the sieve and print; returns the verdict.
+bool report(const Farm& f, long tasks, long limit, int size, double time_s)
+{
+  long primes = 0, bad_tasks = 0, total_done = 0;
+  for (long k = 0; k < tasks; ++k) {
+    primes += f.result[k];
+    if (f.arrivals[k] != 1) ++bad_tasks;
+  }
+  const long expected = sieve_count(limit);
+  for (int w = 1; w < size; ++w) {
+    std::printf("worker %d did %ld tasks\n", w, f.done_by[w]);
+    total_done += f.done_by[w];
+  }
+  const bool pass = primes == expected && bad_tasks == 0;
+  std::printf("size = %d\n", size);
+  std::printf("workers = %d\n", size - 1);
+  std::printf("tasks = %ld\n", tasks);
+  std::printf("limit = %ld\n", limit);
+  std::printf("tasks_done = %ld\n", total_done);
+  std::printf("tasks_lost_or_repeated = %ld\n", bad_tasks);
+  std::printf("primes = %ld\n", primes);
+  std::printf("primes_expected = %ld\n", expected);
+  std::printf("time_s = %.6f\n", time_s);
+  std::printf("check = %s\n", pass ? "PASS" : "FAIL");
+  return pass;
+}
 }  // namespace
 
 int main(int argc, char** argv)
@@ -81,69 +166,16 @@ int main(int argc, char** argv)
 
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
-
+  int pass = 0;
   if (rank == 0) {
-    const int workers = size - 1;
-    std::vector<long> result(tasks, 0), arrivals(tasks, 0), done_by(size, 0);
-    // A task is (lo, hi]; the tag carries its id.
-    auto send_task = [&](long k, int worker) {
-      const long range[2] = {k * limit / tasks, (k + 1) * limit / tasks};
-      MPI_Send(range, 2, MPI_LONG, worker, static_cast<int>(k), MPI_COMM_WORLD);
-    };
-    auto send_stop = [&](int worker) {
-      MPI_Send(nullptr, 0, MPI_LONG, worker, TAG_STOP, MPI_COMM_WORLD);
-    };
-
-    long next = 0;   // the next task to hand out
-    for (int w = 1; w <= workers; ++w) {
-      if (next < tasks) send_task(next++, w);
-      else send_stop(w);   // more workers than tasks
-    }
-    for (long received = 0; received < tasks; ++received) {
-      long count = 0;
-      MPI_Status status;
-      MPI_Recv(&count, 1, MPI_LONG, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
-      result[status.MPI_TAG] = count;
-      ++arrivals[status.MPI_TAG];
-      ++done_by[status.MPI_SOURCE];
-      if (next < tasks) send_task(next++, status.MPI_SOURCE);
-      else send_stop(status.MPI_SOURCE);
-    }
-    const double t1 = MPI_Wtime();
-
-    long primes = 0, bad_tasks = 0, total_done = 0;
-    for (long k = 0; k < tasks; ++k) {
-      primes += result[k];
-      if (arrivals[k] != 1) ++bad_tasks;
-    }
-    const long expected = sieve_count(limit);
-    for (int w = 1; w <= workers; ++w) {
-      std::printf("worker %d did %ld tasks\n", w, done_by[w]);
-      total_done += done_by[w];
-    }
-    std::printf("size = %d\n", size);
-    std::printf("workers = %d\n", workers);
-    std::printf("tasks = %ld\n", tasks);
-    std::printf("limit = %ld\n", limit);
-    std::printf("tasks_done = %ld\n", total_done);
-    std::printf("tasks_lost_or_repeated = %ld\n", bad_tasks);
-    std::printf("primes = %ld\n", primes);
-    std::printf("primes_expected = %ld\n", expected);
-    std::printf("time_s = %.6f\n", t1 - t0);
-    std::printf("check = %s\n", primes == expected && bad_tasks == 0 ? "PASS" : "FAIL");
+    const Farm f = manage(tasks, limit, size);
+    pass = report(f, tasks, limit, size, MPI_Wtime() - t0);
   } else {
-    // Worker: take tasks until the stop tag arrives.
-    for (;;) {
-      long range[2] = {0, 0};
-      MPI_Status status;
-      MPI_Recv(range, 2, MPI_LONG, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
-      if (status.MPI_TAG == TAG_STOP) break;
-      const long count = count_primes(range[0], range[1]);
-      // The reply carries the task id as its tag, so rank 0 knows which it is.
-      MPI_Send(&count, 1, MPI_LONG, 0, status.MPI_TAG, MPI_COMM_WORLD);
-    }
+    work();
   }
 
+  // Every rank exits with the same status: 1 when the check failed.
+  MPI_Bcast(&pass, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Finalize();
-  return 0;
+  return pass ? 0 : 1;
 }
