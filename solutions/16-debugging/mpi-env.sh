@@ -1,0 +1,36 @@
+# mpi-env.sh — the environment for launching the course's MPI programs.
+# Source it (`. ./mpi-env.sh`) before mpiexec: lesson Makefiles, job scripts,
+# the tests and the container all do.  POSIX sh; MPICH ignores every variable.
+#
+# The course keeps one copy in common/mpi-env.sh; `make sync` at the course root
+# copies it into every lesson folder.  Edit common/mpi-env.sh, not a copy.
+#
+# Open MPI 4 (ORTE, Debian 12) and Open MPI 5 (PRRTE, Debian 13) name the same
+# settings differently; each ignores the other's names, so both are set.
+# A value you set yourself (in your shell, a job script) is kept.
+
+# Run as root, as in containers and CI (Open MPI refuses otherwise).
+export OMPI_ALLOW_RUN_AS_ROOT="${OMPI_ALLOW_RUN_AS_ROOT:-1}"
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}"
+
+# More ranks than cores (4 ranks on a 2-core laptop): allowed, not refused.
+export OMPI_MCA_rmaps_base_oversubscribe="${OMPI_MCA_rmaps_base_oversubscribe:-1}"                  # Open MPI 4
+export PRTE_MCA_rmaps_default_mapping_policy="${PRTE_MCA_rmaps_default_mapping_policy:-:oversubscribe}"  # Open MPI 5
+
+# A failing run shows the program's own message, not a screen of launcher
+# notices.  Open MPI 4 obeys this; Open MPI 5 still adds one boxed notice
+# ("prterun detected that one or more processes exited with non-zero status"),
+# and no setting removes it without also losing the exit status.
+export OMPI_MCA_orte_execute_quiet="${OMPI_MCA_orte_execute_quiet:-1}"                              # Open MPI 4
+
+# Open MPI 5.0's TCP transport prints "Unable to find reachable pairing between
+# local and remote interfaces" for every peer on a host with IPv6 addresses.
+# Ranks on one node talk through shared memory; between nodes IPv4 is enough.
+export OMPI_MCA_btl_tcp_disable_family="${OMPI_MCA_btl_tcp_disable_family:-6}"
+
+# In a container, ranks on one node may not read each other's memory directly
+# (CMA, ptrace): COURSE_CONTAINER=1 turns the single-copy path off.
+if [ "${COURSE_CONTAINER:-0}" = 1 ]; then
+  export OMPI_MCA_btl_vader_single_copy_mechanism="${OMPI_MCA_btl_vader_single_copy_mechanism:-none}" # Open MPI 4
+  export OMPI_MCA_smsc="${OMPI_MCA_smsc:-^cma}"                                                    # Open MPI 5 (btl_sm)
+fi
