@@ -2,7 +2,7 @@
 # A rank that dies: kill -9 one rank of a long run, under each MPI.  The launcher
 # must end the whole job within 5 s with a non-zero status (no orphaned ranks,
 # no hang), and the run's output file must not be left half-written under its
-# name: programs write to NAME.part and rename it when complete.
+# name: programs write to a temporary name (NAME.tmp) and rename it when complete.
 
 setup_file() {
   load helpers
@@ -43,7 +43,7 @@ kill_one_rank() {
   awk -v e="$elapsed" 'BEGIN { exit !(e <= 5) }' || { echo "the job took $elapsed s to end (limit 5 s)" >&2; return 1; }
   sleep 0.5
   ! pgrep -f -x "$prog .*" > /dev/null || { echo "ranks are left behind: $(pgrep -af -x "$prog .*")" >&2; pkill -9 -f -x "$prog .*"; return 1; }
-  [ ! -e "$csv" ] || { echo "$csv is left half-written (write NAME.part, then rename)" >&2; return 1; }
+  [ ! -e "$csv" ] || { echo "$csv is left half-written (write NAME.tmp, then rename)" >&2; return 1; }
 }
 
 @test "killed rank: Open MPI ends the job within 5 s, non-zero, no half-written file" {
