@@ -1,22 +1,33 @@
 /**
  * @file deadlock.cpp
- * @brief Lesson 04 exercise: make a neighbour exchange safe, three ways.
+ * @brief Lesson 04: an exchange that may deadlock, and three ways to make it
+ * safe.
  *
- * `--mode unsafe` is done: ranks 0 and 1 both call MPI_Send first and MPI_Recv
- * after.  Try it with 64 bytes (completes: MPI buffers small messages) and with
- * 8 MiB (hangs: MPI_Send waits for a receive that never starts; Ctrl-C).
+ * `--mode unsafe`: ranks 0 and 1 both call MPI_Send first and MPI_Recv after
+ * (other ranks stay idle).  The MPI standard lets MPI_Send return as soon as
+ * the data is copied somewhere (small messages: "eager") or wait until the
+ * matching receive has started (large messages: "rendezvous").  In the second
+ * case both ranks wait for a receive that neither reaches: deadlock.  So the
+ * unsafe mode completes for a few bytes and hangs for megabytes.
  *
- * The three other modes exchange B bytes on a ring of any size N >= 2: every
- * rank sends to its right and to its left neighbour and receives from both.
- * As given they all fall back to the unsafe pattern (every rank sends both
- * messages, then receives), which works for small messages only.  Fill in the
- * TODOs:
+ * The three fixes do a halo exchange on a ring of any size N >= 2: every rank
+ * sends B bytes to its right neighbour and B bytes to its left neighbour, and
+ * receives one message from each (with N = 2 both neighbours are the same
+ * rank; the tags tell the two messages apart).
  *   --mode parity       even ranks send first, odd ranks receive first;
- *   --mode sendrecv     one MPI_Sendrecv per direction;
- *   --mode nonblocking  MPI_Irecv + MPI_Isend, then MPI_Waitall.
- * Every received byte is checked (`check = PASS`).  Done when
- * `make run NP=3 ARGS="--mode parity --bytes 8388608"` completes for each fix
- * (also try NP=2 and 4), and `make check` passes.
+ *   --mode sendrecv     MPI_Sendrecv: MPI pairs the send and the receive;
+ *   --mode nonblocking  MPI_Irecv + MPI_Isend, then one MPI_Waitall.
+ * `--ssend` uses MPI_Ssend for every blocking send: a synchronous send never
+ * relies on buffering, so an unsafe exchange hangs at any size (a test tool).
+ *
+ * Every byte received is compared with the value its sender put there (a
+ * closed-form pattern of sender, direction and position): `mismatches = 0` and
+ * `check = PASS` (otherwise `check = FAIL` and exit status 1 on every rank).  After one warm-up, `--repeat` exchanges are timed:
+ * `time_per_exchange_s` is their mean, `time_min_s` the fastest one (each
+ * exchange's time is that of its slowest rank).
+ * Run: `make run NP=2 ARGS="--mode unsafe --bytes 64"` (completes),
+ *      `make run NP=2 ARGS="--mode unsafe --bytes 8388608"` (hangs: Ctrl-C),
+ *      `make run NP=3 ARGS="--mode parity --bytes 8388608"` (completes).
  */
 #include <mpi.h>
 
@@ -26,36 +37,9 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "ring_exchange.hpp"
 
-// Tags name the direction a message travels, so that with N = 2 (left and
-// right neighbour are the same rank) the two messages cannot be confused.
-constexpr int TAG_RIGHT = 0;  // travelling to the right: rank r -> r+1
-constexpr int TAG_LEFT = 1;   // travelling to the left:  rank r -> r-1
-
-// Byte k of the message that rank `from` sends in direction `tag`.  The
-// receiver recomputes it to check every byte it got.
-unsigned char pattern(int from, int tag, long k)
-{
-  return static_cast<unsigned char>((from * 37 + tag * 101 + k * 7 + k / 251) & 0xff);
-}
-
-// One rank's view of the exchange: its neighbours and its four buffers.
-struct Exchange {
-  int rank = 0, left = 0, right = 0;
-  int count = 0;                      // bytes per message
-  bool synchronous = false;           // --ssend: MPI_Ssend instead of MPI_Send
-  std::vector<unsigned char> to_right, to_left, from_left, from_right;
-};
-
-// The blocking send used by the unsafe and the parity modes.
-void send(const Exchange& x, const std::vector<unsigned char>& buf, int dest, int tag)
-{
-  if (x.synchronous)
-    MPI_Ssend(buf.data(), x.count, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
-  else
-    MPI_Send(buf.data(), x.count, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
-}
-
+namespace {
 // Unsafe: ranks 0 and 1 each send first, then receive.  Completes only if MPI
 // buffers the message (eager protocol); otherwise both wait in `send` forever.
 void exchange_unsafe(Exchange& x)
@@ -67,18 +51,6 @@ void exchange_unsafe(Exchange& x)
            MPI_STATUS_IGNORE);
 }
 
-// The unsafe pattern on the ring: every rank sends both messages, then
-// receives both.  The TODO fixes start from this; it hangs for large B.
-void exchange_ring_unsafe(Exchange& x)
-{
-  send(x, x.to_right, x.right, TAG_RIGHT);
-  send(x, x.to_left, x.left, TAG_LEFT);
-  MPI_Recv(x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT, MPI_COMM_WORLD,
-           MPI_STATUS_IGNORE);
-  MPI_Recv(x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT, MPI_COMM_WORLD,
-           MPI_STATUS_IGNORE);
-}
-
 // Fix 1: order by parity.  In each direction even ranks send then receive, odd
 // ranks receive then send, so every send meets a receive that is already
 // posted or soon will be.  With odd N, ranks N-1 and 0 are both even: rank
@@ -86,39 +58,42 @@ void exchange_ring_unsafe(Exchange& x)
 // a cycle, because the odd ranks never wait in a send.
 void exchange_parity(Exchange& x)
 {
-  // TODO: for each direction, even ranks send then receive, odd ranks receive
-  //       then send (use `send(...)` and MPI_Recv; rank parity: x.rank % 2).
-  //       Does it still work for an odd number of ranks?  Try NP=3.
-  exchange_ring_unsafe(x);
+  // >>> step 1: even ranks send first, odd ranks receive first
+  // TODO 1: for each direction (to the right: send x.to_right to x.right,
+  //         receive x.from_left from x.left, tag TAG_RIGHT; to the left: the
+  //         mirror image, tag TAG_LEFT), even ranks send and then receive, odd
+  //         ranks receive and then send.  Hint: send(...) from ring_exchange.hpp
+  //         (it is MPI_Send, or MPI_Ssend with --ssend), MPI_Recv, x.rank % 2.
+  //         Does it still work for an odd number of ranks?  Try NP=3.
+  //         As given, nothing is exchanged and every byte is wrong.
+  // <<< step 1
 }
 
 // Fix 2: MPI_Sendrecv.  One call per direction; MPI progresses the send and the
 // receive together, so no ordering between ranks is needed.
 void exchange_sendrecv(Exchange& x)
 {
-  // TODO: one MPI_Sendrecv per direction: send x.to_right to x.right while
-  //       receiving x.from_left from x.left (tag TAG_RIGHT), then the mirror
-  //       image (x.to_left -> x.left, x.from_right <- x.right, TAG_LEFT).
-  exchange_ring_unsafe(x);
+  // >>> step 2: one MPI_Sendrecv per direction
+  // TODO 2: one call per direction that sends and receives at once: send
+  //         x.to_right to x.right while receiving x.from_left from x.left (tag
+  //         TAG_RIGHT), then the mirror image (tag TAG_LEFT).
+  //         Hint: MPI_Sendrecv.  As given, nothing is exchanged.
+  // <<< step 2
 }
 
 // Fix 3: nonblocking.  Post both receives and both sends (none of them waits),
 // then wait for all four.  The buffers must not be touched until MPI_Waitall.
 void exchange_nonblocking(Exchange& x)
 {
-  // TODO: post MPI_Irecv for both receives and MPI_Isend for both sends
-  //       (four MPI_Request), then wait for all four with MPI_Waitall.
-  exchange_ring_unsafe(x);
+  // >>> step 3: post all four, then wait for all four
+  // TODO 3: start both receives and both sends with calls that return at
+  //         once (four MPI_Request), then wait for all four; the buffers must
+  //         not be touched before that.  Hint: MPI_Irecv, MPI_Isend,
+  //         MPI_Waitall.  As given, nothing is exchanged.
+  // <<< step 3
 }
 
-// Bytes of `buf` that differ from what rank `from` sent in direction `tag`.
-long count_mismatches(const std::vector<unsigned char>& buf, int from, int tag)
-{
-  long bad = 0;
-  for (long k = 0; k < static_cast<long>(buf.size()); ++k)
-    bad += buf[k] != pattern(from, tag, k);
-  return bad;
-}
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -149,63 +124,25 @@ int main(int argc, char** argv)
     fail_all("an exchange needs at least 2 ranks, got " + std::to_string(size) +
              " (run with NP=2 or more)");
 
-  Exchange x;
-  x.rank = rank;
-  x.right = (rank + 1) % size;
-  x.left = (rank + size - 1) % size;
-  x.count = static_cast<int>(bytes);
-  x.synchronous = synchronous;
-  x.to_right.resize(bytes);
-  x.to_left.resize(bytes);
-  x.from_left.assign(bytes, 0);
-  x.from_right.assign(bytes, 0);
-  for (long k = 0; k < bytes; ++k) {
-    x.to_right[k] = pattern(rank, TAG_RIGHT, k);
-    x.to_left[k] = pattern(rank, TAG_LEFT, k);
-  }
-
-  void (*exchange)(Exchange&) = mode == "unsafe"   ? exchange_unsafe
-                                : mode == "parity" ? exchange_parity
+  Exchange x = set_up(rank, size, bytes, synchronous);
+  void (*exchange)(Exchange&) = mode == "unsafe"     ? exchange_unsafe
+                                : mode == "parity"   ? exchange_parity
                                 : mode == "sendrecv" ? exchange_sendrecv
                                                      : exchange_nonblocking;
   const char* send_name = synchronous ? "MPI_Ssend" : "MPI_Send";
   if (rank == 0) {
     if (mode == "unsafe")
-      std::printf("unsafe: ranks 0 and 1 both call %s(%ld bytes), then MPI_Recv\n", send_name,
-                  bytes);
+      std::printf("unsafe: ranks 0 and 1 both call %s(%ld bytes), then MPI_Recv\n", send_name, bytes);
     else
-      std::printf("%s: ring of %d ranks, %ld bytes to each neighbour\n", mode.c_str(), size,
-                  bytes);
+      std::printf("%s: ring of %d ranks, %ld bytes to each neighbour\n", mode.c_str(), size, bytes);
     std::fflush(stdout);  // seen even if the exchange hangs
   }
 
-  // Warm-up exchange into zeroed buffers, then check every received byte.
+  // A warm-up exchange into zeroed buffers, every received byte checked, then
+  // the timed exchanges.
   exchange(x);
-  long bad = 0;
-  if (mode == "unsafe") {
-    if (rank <= 1) bad = count_mismatches(x.from_left, 1 - rank, TAG_RIGHT);
-  } else {
-    bad = count_mismatches(x.from_left, x.left, TAG_RIGHT) +
-          count_mismatches(x.from_right, x.right, TAG_LEFT);
-  }
-  long bad_total = 0;
-  MPI_Reduce(&bad, &bad_total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
-
-  // Timed exchanges, each one timed on its own: the slowest rank's time is
-  // that exchange's time.  The mean includes the moments when another
-  // process took the core; the minimum is what the exchange itself costs.
-  std::vector<double> each(repeat), slowest(repeat);
-  MPI_Barrier(MPI_COMM_WORLD);
-  const double t0 = MPI_Wtime();
-  for (long r = 0; r < repeat; ++r) {
-    const double start = MPI_Wtime();
-    exchange(x);
-    each[r] = MPI_Wtime() - start;
-  }
-  double elapsed = MPI_Wtime() - t0, elapsed_max = 0;
-  MPI_Reduce(&elapsed, &elapsed_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-  MPI_Reduce(each.data(), slowest.data(), static_cast<int>(repeat), MPI_DOUBLE, MPI_MAX, 0,
-             MPI_COMM_WORLD);
+  const long bad_total = check_received(x, mode == "unsafe");
+  const Timing t = time_exchanges(exchange, x, repeat);
 
   if (rank == 0) {
     std::printf("size = %d\n", size);
@@ -214,12 +151,13 @@ int main(int argc, char** argv)
     std::printf("bytes = %ld\n", bytes);
     std::printf("repeat = %ld\n", repeat);
     std::printf("mismatches = %ld\n", bad_total);
-    std::printf("time_s = %.6e\n", elapsed_max);
-    std::printf("time_per_exchange_s = %.6e\n", elapsed_max / repeat);
-    std::printf("time_min_s = %.6e\n", *std::min_element(slowest.begin(), slowest.end()));
+    std::printf("time_s = %.6e\n", t.total);
+    std::printf("time_per_exchange_s = %.6e\n", t.total / repeat);
+    std::printf("time_min_s = %.6e\n", t.fastest);
     std::printf("check = %s\n", bad_total == 0 ? "PASS" : "FAIL");
   }
 
+  // Every rank knows the total (MPI_Allreduce) and exits with the same status.
   MPI_Finalize();
-  return 0;
+  return bad_total == 0 ? 0 : 1;
 }

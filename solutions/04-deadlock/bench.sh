@@ -9,6 +9,7 @@
 # and prints each fix's time relative to MPI_Sendrecv (the anchor) measured in
 # the same run.  Used by `make bench` (which builds both MPIs first).
 set -euo pipefail
+. ./mpi-env.sh   # the MPI environment (Open MPI 4 and 5), also when run without make
 data="${DATA:-../../lessons/_data}"
 mkdir -p "$data"
 np=2
@@ -21,8 +22,10 @@ value() { sed -n "s/^$1 = //p" | head -n 1; }
 # `smaller A B`: the smaller number (A may be empty).
 smaller() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
 
-threshold_csv="$data/04-deadlock-threshold.csv"
-fixes_csv="$data/04-deadlock-fixes.csv"
+# Written under temporary names and renamed when every run is done, so an
+# interrupted bench leaves the previous files whole.
+threshold_csv="$data/04-deadlock-threshold.csv.tmp"
+fixes_csv="$data/04-deadlock-fixes.csv.tmp"
 echo "mpi,library,threshold_bytes,blocks_at_bytes,check" > "$threshold_csv"
 echo "mpi,mode,bytes,repeat,time_min_s,time_mean_s,check" > "$fixes_csv"
 
@@ -55,6 +58,8 @@ for mpi in openmpi mpich; do
     done
   done
 done
+mv "$threshold_csv" "${threshold_csv%.tmp}"; threshold_csv="${threshold_csv%.tmp}"
+mv "$fixes_csv" "${fixes_csv%.tmp}"; fixes_csv="${fixes_csv%.tmp}"
 echo "wrote $threshold_csv and $fixes_csv"
 
 # Ratios against the anchor (MPI_Sendrecv, same MPI, same size, same run),
@@ -68,7 +73,8 @@ awk -F, 'NR > 1 { t[$1 "," $3 "," $2] = $5; if (!seen[$1 "," $3]++) key[++n] = $
       printf "%s,%d,%.3g,%.2f,%.2f\n", k[1], k[2], a * 1e6,
              t[key[i] ",parity"] / a, t[key[i] ",nonblocking"] / a
     }
-  }' "$fixes_csv" > "$ratios_csv"
+  }' "$fixes_csv" > "$ratios_csv.tmp"
+mv "$ratios_csv.tmp" "$ratios_csv"
 echo
 echo "fastest exchange relative to MPI_Sendrecv (NP=$np), also in $ratios_csv:"
 awk -F, '{ printf "%-8s %9s %12s %16s %21s\n", $1, $2, $3, $4, $5 }' "$ratios_csv"

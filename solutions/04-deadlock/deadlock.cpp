@@ -22,7 +22,7 @@
  *
  * Every byte received is compared with the value its sender put there (a
  * closed-form pattern of sender, direction and position): `mismatches = 0` and
- * `check = PASS`.  After one warm-up, `--repeat` exchanges are timed:
+ * `check = PASS` (otherwise `check = FAIL` and exit status 1 on every rank).  After one warm-up, `--repeat` exchanges are timed:
  * `time_per_exchange_s` is their mean, `time_min_s` the fastest one (each
  * exchange's time is that of its slowest rank).
  * Run: `make run NP=2 ARGS="--mode unsafe --bytes 64"` (completes),
@@ -37,36 +37,9 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "ring_exchange.hpp"
 
-// Tags name the direction a message travels, so that with N = 2 (left and
-// right neighbour are the same rank) the two messages cannot be confused.
-constexpr int TAG_RIGHT = 0;  // travelling to the right: rank r -> r+1
-constexpr int TAG_LEFT = 1;   // travelling to the left:  rank r -> r-1
-
-// Byte k of the message that rank `from` sends in direction `tag`.  The
-// receiver recomputes it to check every byte it got.
-unsigned char pattern(int from, int tag, long k)
-{
-  return static_cast<unsigned char>((from * 37 + tag * 101 + k * 7 + k / 251) & 0xff);
-}
-
-// One rank's view of the exchange: its neighbours and its four buffers.
-struct Exchange {
-  int rank = 0, left = 0, right = 0;
-  int count = 0;                      // bytes per message
-  bool synchronous = false;           // --ssend: MPI_Ssend instead of MPI_Send
-  std::vector<unsigned char> to_right, to_left, from_left, from_right;
-};
-
-// The blocking send used by the unsafe and the parity modes.
-void send(const Exchange& x, const std::vector<unsigned char>& buf, int dest, int tag)
-{
-  if (x.synchronous)
-    MPI_Ssend(buf.data(), x.count, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
-  else
-    MPI_Send(buf.data(), x.count, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
-}
-
+namespace {
 // Unsafe: ranks 0 and 1 each send first, then receive.  Completes only if MPI
 // buffers the message (eager protocol); otherwise both wait in `send` forever.
 void exchange_unsafe(Exchange& x)
@@ -83,59 +56,53 @@ void exchange_unsafe(Exchange& x)
 // posted or soon will be.  With odd N, ranks N-1 and 0 are both even: rank
 // N-1's send waits until rank 0 has finished its own send; a short chain, not
 // a cycle, because the odd ranks never wait in a send.
-void parity_step(const Exchange& x, const std::vector<unsigned char>& out, int to,
-                 std::vector<unsigned char>& in, int from, int tag)
-{
-  auto receive = [&] {
-    MPI_Recv(in.data(), x.count, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  };
-  if (x.rank % 2 == 0) {  // even: send, then receive
-    send(x, out, to, tag);
-    receive();
-  } else {                // odd: receive, then send
-    receive();
-    send(x, out, to, tag);
-  }
-}
-
 void exchange_parity(Exchange& x)
 {
-  parity_step(x, x.to_right, x.right, x.from_left, x.left, TAG_RIGHT);   // to the right
-  parity_step(x, x.to_left, x.left, x.from_right, x.right, TAG_LEFT);    // to the left
+  // >>> step 1: even ranks send first, odd ranks receive first
+  auto one_direction = [&](const std::vector<unsigned char>& out, int to, std::vector<unsigned char>& in,
+                  int from, int tag) {
+    if (x.rank % 2 == 0) {  // even: send, then receive
+      send(x, out, to, tag);
+      MPI_Recv(in.data(), x.count, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    } else {                // odd: receive, then send
+      MPI_Recv(in.data(), x.count, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      send(x, out, to, tag);
+    }
+  };
+  one_direction(x.to_right, x.right, x.from_left, x.left, TAG_RIGHT);   // to the right
+  one_direction(x.to_left, x.left, x.from_right, x.right, TAG_LEFT);    // to the left
+  // <<< step 1
 }
 
 // Fix 2: MPI_Sendrecv.  One call per direction; MPI progresses the send and the
 // receive together, so no ordering between ranks is needed.
 void exchange_sendrecv(Exchange& x)
 {
+  // >>> step 2: one MPI_Sendrecv per direction
   MPI_Sendrecv(x.to_right.data(), x.count, MPI_BYTE, x.right, TAG_RIGHT,
                x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT,
                MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   MPI_Sendrecv(x.to_left.data(), x.count, MPI_BYTE, x.left, TAG_LEFT,
                x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT,
                MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  // <<< step 2
 }
 
 // Fix 3: nonblocking.  Post both receives and both sends (none of them waits),
 // then wait for all four.  The buffers must not be touched until MPI_Waitall.
 void exchange_nonblocking(Exchange& x)
 {
+  // >>> step 3: post all four, then wait for all four
   MPI_Request req[4];
   MPI_Irecv(x.from_left.data(), x.count, MPI_BYTE, x.left, TAG_RIGHT, MPI_COMM_WORLD, &req[0]);
   MPI_Irecv(x.from_right.data(), x.count, MPI_BYTE, x.right, TAG_LEFT, MPI_COMM_WORLD, &req[1]);
   MPI_Isend(x.to_right.data(), x.count, MPI_BYTE, x.right, TAG_RIGHT, MPI_COMM_WORLD, &req[2]);
   MPI_Isend(x.to_left.data(), x.count, MPI_BYTE, x.left, TAG_LEFT, MPI_COMM_WORLD, &req[3]);
   MPI_Waitall(4, req, MPI_STATUSES_IGNORE);
+  // <<< step 3
 }
 
-// Bytes of `buf` that differ from what rank `from` sent in direction `tag`.
-long count_mismatches(const std::vector<unsigned char>& buf, int from, int tag)
-{
-  long bad = 0;
-  for (long k = 0; k < static_cast<long>(buf.size()); ++k)
-    bad += buf[k] != pattern(from, tag, k);
-  return bad;
-}
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -166,63 +133,25 @@ int main(int argc, char** argv)
     fail_all("an exchange needs at least 2 ranks, got " + std::to_string(size) +
              " (run with NP=2 or more)");
 
-  Exchange x;
-  x.rank = rank;
-  x.right = (rank + 1) % size;
-  x.left = (rank + size - 1) % size;
-  x.count = static_cast<int>(bytes);
-  x.synchronous = synchronous;
-  x.to_right.resize(bytes);
-  x.to_left.resize(bytes);
-  x.from_left.assign(bytes, 0);
-  x.from_right.assign(bytes, 0);
-  for (long k = 0; k < bytes; ++k) {
-    x.to_right[k] = pattern(rank, TAG_RIGHT, k);
-    x.to_left[k] = pattern(rank, TAG_LEFT, k);
-  }
-
-  void (*exchange)(Exchange&) = mode == "unsafe"   ? exchange_unsafe
-                                : mode == "parity" ? exchange_parity
+  Exchange x = set_up(rank, size, bytes, synchronous);
+  void (*exchange)(Exchange&) = mode == "unsafe"     ? exchange_unsafe
+                                : mode == "parity"   ? exchange_parity
                                 : mode == "sendrecv" ? exchange_sendrecv
                                                      : exchange_nonblocking;
   const char* send_name = synchronous ? "MPI_Ssend" : "MPI_Send";
   if (rank == 0) {
     if (mode == "unsafe")
-      std::printf("unsafe: ranks 0 and 1 both call %s(%ld bytes), then MPI_Recv\n", send_name,
-                  bytes);
+      std::printf("unsafe: ranks 0 and 1 both call %s(%ld bytes), then MPI_Recv\n", send_name, bytes);
     else
-      std::printf("%s: ring of %d ranks, %ld bytes to each neighbour\n", mode.c_str(), size,
-                  bytes);
+      std::printf("%s: ring of %d ranks, %ld bytes to each neighbour\n", mode.c_str(), size, bytes);
     std::fflush(stdout);  // seen even if the exchange hangs
   }
 
-  // Warm-up exchange into zeroed buffers, then check every received byte.
+  // A warm-up exchange into zeroed buffers, every received byte checked, then
+  // the timed exchanges.
   exchange(x);
-  long bad = 0;
-  if (mode == "unsafe") {
-    if (rank <= 1) bad = count_mismatches(x.from_left, 1 - rank, TAG_RIGHT);
-  } else {
-    bad = count_mismatches(x.from_left, x.left, TAG_RIGHT) +
-          count_mismatches(x.from_right, x.right, TAG_LEFT);
-  }
-  long bad_total = 0;
-  MPI_Reduce(&bad, &bad_total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
-
-  // Timed exchanges, each one timed on its own: the slowest rank's time is
-  // that exchange's time.  The mean includes the moments when another
-  // process took the core; the minimum is what the exchange itself costs.
-  std::vector<double> each(repeat), slowest(repeat);
-  MPI_Barrier(MPI_COMM_WORLD);
-  const double t0 = MPI_Wtime();
-  for (long r = 0; r < repeat; ++r) {
-    const double start = MPI_Wtime();
-    exchange(x);
-    each[r] = MPI_Wtime() - start;
-  }
-  double elapsed = MPI_Wtime() - t0, elapsed_max = 0;
-  MPI_Reduce(&elapsed, &elapsed_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-  MPI_Reduce(each.data(), slowest.data(), static_cast<int>(repeat), MPI_DOUBLE, MPI_MAX, 0,
-             MPI_COMM_WORLD);
+  const long bad_total = check_received(x, mode == "unsafe");
+  const Timing t = time_exchanges(exchange, x, repeat);
 
   if (rank == 0) {
     std::printf("size = %d\n", size);
@@ -231,12 +160,13 @@ int main(int argc, char** argv)
     std::printf("bytes = %ld\n", bytes);
     std::printf("repeat = %ld\n", repeat);
     std::printf("mismatches = %ld\n", bad_total);
-    std::printf("time_s = %.6e\n", elapsed_max);
-    std::printf("time_per_exchange_s = %.6e\n", elapsed_max / repeat);
-    std::printf("time_min_s = %.6e\n", *std::min_element(slowest.begin(), slowest.end()));
+    std::printf("time_s = %.6e\n", t.total);
+    std::printf("time_per_exchange_s = %.6e\n", t.total / repeat);
+    std::printf("time_min_s = %.6e\n", t.fastest);
     std::printf("check = %s\n", bad_total == 0 ? "PASS" : "FAIL");
   }
 
+  // Every rank knows the total (MPI_Allreduce) and exits with the same status.
   MPI_Finalize();
-  return 0;
+  return bad_total == 0 ? 0 : 1;
 }

@@ -20,8 +20,10 @@
  * Search: B = 1, 2, 4, ... until a size blocks (or `--max-bytes`), then
  * bisection between the last size that completed and the first that blocked.
  * Output: `threshold_bytes` (largest size that completes) and `blocks_at_bytes`
- * (= threshold + 1).  `check = PASS` when every received byte was right and a
- * final re-test (with 4x the timeout for the blocking size) agrees.  Verify it
+ * (= threshold + 1).  `check = PASS` when every received byte was right, the
+ * search ended on two sizes one byte apart and a final re-test (with 4x the
+ * timeout for the blocking size) agrees; otherwise `check = FAIL` and exit
+ * status 1 on every rank.  Verify it
  * with `deadlock --mode unsafe`: completes at threshold_bytes, hangs at
  * blocks_at_bytes.
  * Run: `make run PROG=threshold NP=2` and `make run PROG=threshold NP=2 MPI=mpich`.
@@ -36,64 +38,63 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "unsafe_probe.hpp"
 
-// Result of one attempt.
-struct Attempt {
-  bool completes = false;   // both ranks' MPI_Send returned before the timeout
-  long bad_bytes = 0;       // received bytes that differ from what was sent (all ranks)
-  double send_time = 0;     // slowest rank's time until its send returned (or the timeout)
+namespace {
+// The attempts of one search, printed by rank 0; each has a tag of its own, so
+// a late message of one attempt cannot be taken for one of the next.
+struct Search {
+  int rank = 0;
+  int tag = 0;
+  long bad_total = 0;   // wrong bytes over all attempts and ranks
+
+  bool attempt(long bytes, double wait)
+  {
+    const Attempt a = try_unsafe(bytes, tag++, wait, rank);
+    bad_total += a.bad_bytes;
+    if (rank == 0) {
+      if (a.completes)
+        std::printf("%10ld bytes: completes (MPI_Send returned after %.1e s)\n", bytes, a.send_time);
+      else
+        std::printf("%10ld bytes: blocks    (no return within %g s; rescued)\n", bytes, wait);
+      std::fflush(stdout);
+    }
+    return a.completes;
+  }
 };
 
-// Try the unsafe exchange with `bytes` bytes; never hangs.  Collective.
-Attempt try_unsafe(long bytes, int tag, double timeout, int rank)
+// Powers of two until a size blocks: afterwards `lo` completes (0 bytes
+// trivially) and `hi` blocks (-1: every size up to max_bytes completed).
+void bracket(Search& s, double timeout, long max_bytes, long& lo, long& hi)
 {
-  int completed = 1;
-  long bad = 0;
-  double waited = 0;
-  MPI_Barrier(MPI_COMM_WORLD);  // ranks 0 and 1 start together
-  if (rank <= 1) {
-    const int partner = 1 - rank;
-    std::vector<unsigned char> out(bytes, static_cast<unsigned char>(rank + 1)), in(bytes, 0);
-
-    // The blocking send runs in a helper thread; the future becomes ready
-    // when MPI_Send returns.
-    std::promise<void> sent;
-    std::future<void> done = sent.get_future();
-    const double t0 = MPI_Wtime();
-    std::thread sender([&]() {
-      MPI_Send(out.data(), static_cast<int>(bytes), MPI_BYTE, partner, tag, MPI_COMM_WORLD);
-      sent.set_value();
-    });
-    completed = done.wait_for(std::chrono::duration<double>(timeout)) == std::future_status::ready;
-    waited = MPI_Wtime() - t0;
-
-    // The receive the unsafe program would post after its send.  If the send
-    // has not returned, this is the rescue: the partner's send (stuck for the
-    // same reason) can now complete, and so, on the partner, can ours.
-    MPI_Recv(in.data(), static_cast<int>(bytes), MPI_BYTE, partner, tag, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
-    sender.join();
-    for (unsigned char c : in) bad += c != partner + 1;
+  lo = 0;
+  hi = -1;
+  for (long b = 1; hi < 0; b *= 2) {
+    if (b > max_bytes) b = max_bytes;
+    if (s.attempt(b, timeout))
+      lo = b;
+    else
+      hi = b;
+    if (b == max_bytes) break;
   }
-  Attempt a;
-  int all_completed = 0;  // idle ranks (2, 3, ...) contribute 1
-  MPI_Allreduce(&completed, &all_completed, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  a.completes = all_completed == 1;
-  MPI_Allreduce(&bad, &a.bad_bytes, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
-  MPI_Allreduce(&waited, &a.send_time, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return a;
 }
 
-const char* level_name(int level)
+// Bisection: shrink [lo, hi] (lo completes, hi blocks) until they are one
+// byte apart; then lo is the threshold.
+void bisect(Search& s, double timeout, long& lo, long& hi)
 {
-  switch (level) {
-    case MPI_THREAD_SINGLE: return "MPI_THREAD_SINGLE";
-    case MPI_THREAD_FUNNELED: return "MPI_THREAD_FUNNELED";
-    case MPI_THREAD_SERIALIZED: return "MPI_THREAD_SERIALIZED";
-    case MPI_THREAD_MULTIPLE: return "MPI_THREAD_MULTIPLE";
+  // >>> step 4: halve the interval until its ends are one byte apart
+  while (hi > 0 && hi - lo > 1) {
+    const long mid = lo + (hi - lo) / 2;
+    if (s.attempt(mid, timeout))
+      lo = mid;
+    else
+      hi = mid;
   }
-  return "unknown";
+  // <<< step 4
 }
+
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -120,71 +121,38 @@ int main(int argc, char** argv)
     fail_all(std::string("this MPI provides only ") + level_name(provided) +
              ", the threshold search needs MPI_THREAD_MULTIPLE");
 
-  int tag = 0;
-  long bad_total = 0;
-  auto attempt = [&](long bytes, double wait) {
-    Attempt a = try_unsafe(bytes, tag++, wait, rank);
-    bad_total += a.bad_bytes;
-    if (rank == 0) {
-      if (a.completes)
-        std::printf("%10ld bytes: completes (MPI_Send returned after %.1e s)\n", bytes,
-                    a.send_time);
-      else
-        std::printf("%10ld bytes: blocks    (no return within %g s; rescued)\n", bytes, wait);
-      std::fflush(stdout);
-    }
-    return a.completes;
-  };
-
+  Search s;
+  s.rank = rank;
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
-
-  // Powers of two until a size blocks, then bisection: `lo` always completes
-  // (0 bytes trivially), `hi` always blocks (-1: none found up to max_bytes).
   long lo = 0, hi = -1;
-  for (long b = 1; hi < 0; b *= 2) {
-    if (b > max_bytes) b = max_bytes;
-    if (attempt(b, timeout))
-      lo = b;
-    else
-      hi = b;
-    if (b == max_bytes) break;
-  }
-  while (hi > 0 && hi - lo > 1) {
-    const long mid = lo + (hi - lo) / 2;
-    if (attempt(mid, timeout))
-      lo = mid;
-    else
-      hi = mid;
-  }
+  bracket(s, timeout, max_bytes, lo, hi);
+  bisect(s, timeout, lo, hi);
 
   // Re-test both ends; the blocking one with a longer timeout, so that a busy
   // machine (a slow but buffered send) cannot pass for a blocking one.
-  bool confirmed = lo == 0 || attempt(lo, timeout);
-  if (hi > 0) confirmed = !attempt(hi, 4 * timeout) && confirmed;
+  bool confirmed = lo == 0 || s.attempt(lo, timeout);
+  if (hi > 0) confirmed = !s.attempt(hi, 4 * timeout) && confirmed;
   const double elapsed = MPI_Wtime() - t0;
+  // Every rank saw the same (all-reduced) attempts: the same verdict everywhere.
+  const bool converged = hi < 0 || hi - lo == 1;
+  const bool pass = s.bad_total == 0 && confirmed && converged;
 
   if (rank == 0) {
-    char version[MPI_MAX_LIBRARY_VERSION_STRING];
-    int version_len = 0;
-    MPI_Get_library_version(version, &version_len);
-    std::string first_line(version, version_len);
-    first_line = first_line.substr(0, first_line.find('\n'));
-
-    std::printf("mpi_library = %s\n", first_line.c_str());
+    std::printf("mpi_library = %s\n", library_name().c_str());
     std::printf("thread_level = %s\n", level_name(provided));
     std::printf("size = %d\n", size);
-    std::printf("attempts = %d\n", tag);
+    std::printf("attempts = %d\n", s.tag);
     std::printf("threshold_bytes = %ld\n", lo);
     if (hi > 0)
       std::printf("blocks_at_bytes = %ld\n", hi);
     else
       std::printf("blocks_at_bytes = none (every size up to %ld completed)\n", max_bytes);
-    std::printf("mismatches = %ld\n", bad_total);
+    std::printf("mismatches = %ld\n", s.bad_total);
     std::printf("time_s = %.3f\n", elapsed);
-    std::printf("check = %s\n", bad_total == 0 && confirmed ? "PASS" : "FAIL");
+    std::printf("check = %s\n", pass ? "PASS" : "FAIL");
   }
 
   MPI_Finalize();
-  return 0;
+  return pass ? 0 : 1;
 }
