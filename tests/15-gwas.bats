@@ -103,6 +103,8 @@ assert_same_as_plink() {
   assert_ok 3
   assert_no_leak
   [ "$(stat -c %s "$T/cmp.bed")" -eq $((3 + 2000 * 151)) ]
+  # Every file is written as NAME.part and renamed when whole: none is left.
+  ! ls "$T"/cmp*.part 2> /dev/null
   plink_assoc "$T/cmp"
   assert_same_as_plink "$T/cmp.assoc" "$T/cmp.ours" 2000
   # The same fileset read back at NP=2 gives the same table byte for byte.

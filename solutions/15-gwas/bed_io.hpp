@@ -8,7 +8,9 @@
 //               ceil(N/4) bytes of 2-bit calls, the first sample lowest
 // Rank 0 reads the .fam and checks the .bed's header and size; each rank
 // parses only its own block of the .bim.  Writing uses MPI-IO: every rank
-// writes its own part of one file at its own offset (WriteTextParts).
+// writes its own part of one file at its own offset (WriteTextParts).  Every
+// file is written as NAME.part and renamed NAME when it is whole, so a run
+// that is stopped half-way never leaves a half-written NAME behind.
 //
 // An error that only some ranks see (rank 0 read a bad .fam, one rank's
 // block is short) stops every rank with one line: StopOnError.
@@ -183,7 +185,22 @@ static std::string CheckBed(const std::string& path, std::int64_t variants, std:
 }
 
 // ---------------------------------------------------------------------------
-// Writing with MPI-IO.  MPI counts are int, so large parts go in pieces.
+// Writing.
+
+// A file written as `part` is whole: rank 0 gives it its name.  Collective.
+static PetscErrorCode RenameWhole(const std::string& part, const std::string& path)
+{
+  PetscMPIInt rank = 0;
+  std::string error;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (rank == 0 && std::rename(part.c_str(), path.c_str()) != 0) error = "cannot rename " + part + " to " + path;
+  PetscCall(StopOnError(error));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// With MPI-IO.  MPI counts are int, so large parts go in pieces.
 static std::string WriteAt(MPI_File fh, MPI_Offset offset, const char* data, std::size_t len)
 {
   const std::size_t piece = 1 << 30;
@@ -201,16 +218,17 @@ static std::string WriteAt(MPI_File fh, MPI_Offset offset, const char* data, std
 // an exclusive prefix sum (MPI_Exscan).  Collective.
 static PetscErrorCode WriteTextParts(const std::string& path, const std::string& header, const std::string& mine)
 {
-  PetscMPIInt rank = 0;
-  MPI_File    fh;
-  long long   len = (long long)mine.size(), before = 0, total = 0;
+  PetscMPIInt       rank = 0;
+  MPI_File          fh;
+  long long         len = (long long)mine.size(), before = 0, total = 0;
+  const std::string part = path + ".part";
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Exscan(&len, &before, 1, MPI_LONG_LONG, MPI_SUM, PETSC_COMM_WORLD));
   if (rank == 0) before = 0;  // MPI_Exscan leaves rank 0's result undefined
   PetscCallMPI(MPI_Allreduce(&len, &total, 1, MPI_LONG_LONG, MPI_SUM, PETSC_COMM_WORLD));
-  const int rc = MPI_File_open(PETSC_COMM_WORLD, path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+  const int rc = MPI_File_open(PETSC_COMM_WORLD, part.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
   PetscCall(StopOnError(rc != MPI_SUCCESS ? "cannot write " + path : ""));  // the same verdict on every rank
   PetscCallMPI(MPI_File_set_size(fh, (MPI_Offset)(header.size() + total)));  // drop old content
   std::string err;
@@ -218,6 +236,7 @@ static PetscErrorCode WriteTextParts(const std::string& path, const std::string&
   if (err.empty()) err = WriteAt(fh, (MPI_Offset)(header.size() + before), mine.data(), mine.size());
   PetscCallMPI(MPI_File_close(&fh));
   PetscCall(StopOnError(err.empty() ? "" : err + " on " + path));
+  PetscCall(RenameWhole(part, path));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -289,13 +308,14 @@ static PetscErrorCode WriteBimFam(const std::string& prefix, const std::vector<V
   }
   PetscCall(WriteTextParts(prefix + ".bim", "", mine));
   if (rank == 0) {
-    const std::string path = prefix + ".fam";
+    const std::string path = prefix + ".fam.part";
     FILE*             f    = std::fopen(path.c_str(), "w");
-    if (!f) error = "cannot write " + path;
+    if (!f) error = "cannot write " + prefix + ".fam";
     for (std::size_t s = 0; f && s < pheno.size(); ++s)
       std::fprintf(f, "s%zu s%zu 0 0 0 %d\n", s + 1, s + 1, pheno[s] == 1 ? 2 : 1);
-    if (f) std::fclose(f);
+    if (f && std::fclose(f) != 0) error = "write failed on " + prefix + ".fam";
   }
   PetscCall(StopOnError(error));
+  PetscCall(RenameWhole(prefix + ".fam.part", prefix + ".fam"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -103,7 +103,7 @@ static PetscErrorCode ScanVariants(const AppCtx& ctx, const Samples& s, PetscInt
   const std::int64_t  nbytes = (s.N + 3) / 4, local = j1 - j0, stride = std::max<std::int64_t>(1, s.M / 1000);
   const std::int64_t  chunk  = std::max<std::int64_t>(1, (16 << 20) / nbytes);
   const SampleGroups  groups = MakeGroups(s.pheno);
-  const std::string   in = std::string(ctx.bfile) + ".bed", out = std::string(ctx.write_bfile) + ".bed";
+  const std::string   in = std::string(ctx.bfile) + ".bed", out = std::string(ctx.write_bfile) + ".bed", part = out + ".part";
   MPI_File            bed_in = MPI_FILE_NULL, bed_out = MPI_FILE_NULL;
   PetscMPIInt         rank = 0;
   std::string         error;
@@ -113,7 +113,7 @@ static PetscErrorCode ScanVariants(const AppCtx& ctx, const Samples& s, PetscInt
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   if (ctx.has_bfile && MPI_File_open(PETSC_COMM_WORLD, in.c_str(), MPI_MODE_RDONLY, MPI_INFO_NULL, &bed_in) != MPI_SUCCESS)
     error = "cannot open " + in;
-  if (ctx.has_write && MPI_File_open(PETSC_COMM_WORLD, out.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &bed_out) != MPI_SUCCESS)
+  if (ctx.has_write && MPI_File_open(PETSC_COMM_WORLD, part.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &bed_out) != MPI_SUCCESS)
     error = "cannot write " + out;
   PetscCall(StopOnError(error));
   if (bed_out != MPI_FILE_NULL) {
@@ -155,8 +155,10 @@ static PetscErrorCode ScanVariants(const AppCtx& ctx, const Samples& s, PetscInt
     scan->scanned += nv;
   }
   if (bed_in != MPI_FILE_NULL) PetscCallMPI(MPI_File_close(&bed_in));
-  if (bed_out != MPI_FILE_NULL) PetscCallMPI(MPI_File_close(&bed_out));
+  const bool written = bed_out != MPI_FILE_NULL;
+  if (written) PetscCallMPI(MPI_File_close(&bed_out));
   PetscCall(StopOnError(error));
+  if (written) PetscCall(RenameWhole(part, out));  // the .bed as PREFIX.bed.part until it is whole
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
