@@ -6,7 +6,7 @@
 setup_file() {
   load helpers
   for f in "$COURSE_ROOT"/tests/options/[0-9][0-9]-*.txt; do
-    build "$COURSE_ROOT/solutions/$(basename "$f" .txt)"
+    build "$COURSE_ROOT/solutions/$(basename "$f" .txt)" system
   done
 }
 
