@@ -49,9 +49,9 @@ assert_reference() {
   assert_value check PASS
 }
 
-@test "08 heat_mpi: 30 x 17 nodes, NP=1..4, Sendrecv and overlap give the same field" {
+@test "08 heat_mpi: 30 x 17 nodes, NP=1..4, Sendrecv, overlap and eight rows per pass give the same field" {
   for np in 1 2 3 4; do
-    for mode in "" --overlap; do
+    for mode in "" --overlap "--overlap --kernel rows8"; do
       mpirun "$np" "$(bin "$DIR" heat_mpi)" --nx 30 --ny 17 --steps 200 $mode
       assert_ok "$np"
       assert_value blocks "${BLOCKS[$np]}"
@@ -61,13 +61,22 @@ assert_reference() {
   done
 }
 
-@test "08 heat_petsc: the same numbers on a DMDA, NP=1..4, both halo exchanges, no leak" {
+@test "08 heat_petsc: the same numbers on a DMDA, NP=1..4, the lesson's halo and both tuned ones, no leak" {
   for np in 1 2 3 4; do
+    # The lesson's path: DMGlobalToLocal every step, FormFunctionLocal node by node.
     petsc "$np" heat_petsc -nx 30 -ny 17 -steps 200
     assert_ok "$np"
     assert_no_leak
     assert_value blocks "${BLOCKS[$np]}"
+    assert_value halo DMGlobalToLocal
+    assert_value kernel plain
+    assert_reference
+    # The tuned variants (heat_tuned.hpp): the same bits.
+    petsc "$np" heat_petsc -nx 30 -ny 17 -steps 200 -halo sf -kernel rows8
+    assert_ok "$np"
+    assert_no_leak
     assert_value halo PetscSF
+    assert_value kernel rows8
     assert_reference
     petsc "$np" heat_petsc -nx 30 -ny 17 -steps 200 -halo localtolocal
     assert_ok "$np"
@@ -77,14 +86,14 @@ assert_reference() {
   done
 }
 
-@test "08 heat_petsc: the PetscSF halo on other block shapes (4 x 1, 1 x 4, 3 x 2) is bit-identical" {
+@test "08 heat_petsc: every halo exchange on other block shapes (4 x 1, 1 x 4, 3 x 2) is bit-identical" {
   local ref
   petsc 1 heat_petsc -nx 23 -ny 19 -steps 120 -halo localtolocal
   assert_ok 1
   ref="$(value u_max) $(value max_error)"
   for shape in "4 4 1" "4 1 4" "6 3 2"; do
     set -- $shape
-    for halo in sf localtolocal; do
+    for halo in globaltolocal sf localtolocal; do
       petsc "$1" heat_petsc -nx 23 -ny 19 -steps 120 -halo "$halo" -da_processors_x "$2" -da_processors_y "$3"
       assert_ok "$1"
       assert_no_leak
@@ -310,21 +319,28 @@ assert_reference() {
   assert_line 'error: heat_petsc needs a library that Debian builds on Open MPI (PETSc, FFTW-MPI): use MPI=system or MPI=openmpi'
 }
 
-@test "08 exercise: builds and runs as given" {
+@test "08 exercise: make check fails unsolved, naming step 1; no program says PASS, a failed check exits non-zero" {
   skip_in_check
   build "$EX"
+  exercise_fails_unsolved
   for mode in "" --overlap; do
-    mpirun 2 "$(bin "$EX" heat_mpi)" --nx 20 --ny 12 --steps 20 $mode
-    assert_success
-    assert_size 2
+    exercise_never_passes heat_mpi --nx 20 --ny 12 --steps 20 $mode
+    # Without the halo the check fails, and the job fails with it (every rank exits 1).
+    assert_line "check = FAIL"
+    assert_failure
   done
-  mpirun 2 "$(bin "$EX" heat_petsc)" -nx 20 -ny 12 -steps 20 -malloc_dump
-  assert_success
-  assert_size 2
-  assert_no_leak
-  mpirun 2 "$(bin "$EX" triad)" --n 100000 --reps 2
-  assert_success
-  assert_size 2
+  exercise_never_passes heat_petsc -nx 20 -ny 12 -steps 20 -malloc_dump
+  assert_bad_input 'there is no DMDA yet: DMDACreate2d makes it'
+}
+
+@test "08 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "08 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }
 
 @test "08 bench.sh runs (small grid) and reports the median round of every version" {

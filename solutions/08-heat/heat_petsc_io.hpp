@@ -22,10 +22,10 @@ enum { KERNEL_PLAIN, KERNEL_ROWS8 };
 static const char* const KernelTypes[] = {"plain", "rows8"};
 
 typedef struct {
-  Heat     pb;                  // the problem (heat.hpp): grid, rectangle, alpha, dt, steps
-  PetscInt halo   = HALO_SF;    // -halo
-  PetscInt kernel = KERNEL_ROWS8;  // -kernel
-  PetscInt px = 0, py = 0;      // blocks per direction, from the DMDA
+  Heat     pb;                          // the problem (heat.hpp): grid, rectangle, alpha, dt, steps
+  PetscInt halo   = HALO_GLOBALTOLOCAL;  // -halo
+  PetscInt kernel = KERNEL_PLAIN;        // -kernel
+  PetscInt px = 0, py = 0;              // blocks per direction, from the DMDA
   double   time_s = 0.0, best_step_s = 1e300;  // this rank's time of all steps, of the fastest step
 } AppCtx;
 
