@@ -15,7 +15,7 @@ SBATCH  ?= sbatch
 # LESSON=02 and LESSON=02-hello both name lesson 02-hello.
 L := $(firstword $(filter $(LESSON) $(LESSON)-%,$(LESSONS)))
 
-.PHONY: test-container sync help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
+.PHONY: simulate test-container sync help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
 .DEFAULT_GOAL := help
 
 help:
@@ -36,6 +36,8 @@ help:
 	@echo "  make submit LESSON=02 NP=4        submit the lesson's Slurm job script and wait for it"
 	@echo "       [MPI=system|openmpi|mpich] [PROG=name] [ARGS=\"...\"] [LAUNCH=srun|mpiexec]"
 	@echo "  make sbatch LESSON=02 NP=4        print the job script and the sbatch line, submit nothing"
+	@echo "  make simulate LESSON=08 NP=256    run a lesson's MPI program on a simulated cluster (SimGrid SMPI)"
+	@echo "       [PLATFORM=hpc|ethernet|this-machine|file.xml] [PROG=name] [ARGS=\"...\"] [VARIANT=...]"
 	@echo "  make clean                        remove builds and the site"
 	@echo
 	@$(MAKE) --no-print-directory lessons
@@ -146,6 +148,13 @@ sbatch:
 	@echo "# solutions/$(L)/job.sbatch"; cat solutions/$(L)/job.sbatch
 	@echo; echo "# to submit it ($(NP) $(if $(shell grep -l cpus-per-task solutions/$(L)/job.sbatch 2>/dev/null),cores,tasks), wait, and get solutions/$(L)/$(L)-JOBID.out):"
 	@echo '$(sbatch-line)'
+
+# A simulated cluster: the lesson folder's `make simulate` (common/lesson.mk)
+# builds with SimGrid's smpicxx and runs on a platform of simulate/platforms/.
+simulate:
+	$(need-lesson)
+	@$(MAKE) --no-print-directory -C $(VARIANT)s/$(L) simulate NP=$(NP) \
+	   $(if $(PROG),PROG=$(PROG)) $(if $(PLATFORM),PLATFORM=$(PLATFORM)) ARGS='$(ARGS)'
 
 clean:
 	@for l in $(LESSONS); do \

@@ -18,6 +18,7 @@
 #   make SANITIZE=address,undefined   build with -fsanitize=... into build/system-address+undefined/
 #   make run NP=4 PROG=... ARGS="..."
 #   make check                   an exercise: grade it (check.sh); a solution: the lesson's tests
+#   make simulate NP=256 [PLATFORM=hpc|ethernet|this-machine]   on a simulated cluster (SimGrid)
 
 NP   ?= 4
 ARGS ?=
@@ -110,3 +111,35 @@ clean:
 .PHONY: list-mpi-programs
 list-mpi-programs:
 	@echo $(filter-out $(PETSC_PROGRAMS) $(OPENMPI_PROGRAMS),$(PROGRAMS))
+
+# ---- make simulate: a plain MPI program on a simulated cluster ---------------
+#   make simulate NP=256 [PROG=...] [ARGS="..."] [PLATFORM=hpc|ethernet|this-machine|file.xml]
+# builds PROG with SimGrid's smpicxx into build/smpi/ and runs NP simulated
+# ranks with smpirun on a platform of the course's simulate/ folder (default
+# hpc), through simulate/run.sh: the program's output, then `simulated_time_s`.
+# PETSc and FFTW-MPI are built on Open MPI, not on SMPI: those programs refuse.
+SIMULATE_DIR ?= ../../simulate
+SMPI_PROGRAMS := $(filter-out $(PETSC_PROGRAMS) $(OPENMPI_PROGRAMS),$(PROGRAMS))
+.PHONY: simulate
+simulate:
+ifeq ($(strip $(RUNNER)),)
+	@echo "error: lesson $(LESSON_NAME) runs without MPI: there is nothing to simulate"; exit 1
+else ifeq ($(strip $(SMPI_PROGRAMS)),)
+	@echo "error: lesson $(LESSON_NAME) uses PETSc or FFTW-MPI, which are built on Open MPI, not on SimGrid's SMPI: its programs cannot run simulated"; exit 1
+else ifneq ($(filter $(PROG),$(PETSC_PROGRAMS)),)
+	@echo "error: $(PROG) uses PETSc, which is built on Open MPI, not on SimGrid's SMPI: it cannot run simulated$(if $(SMPI_PROGRAMS), (these can: $(SMPI_PROGRAMS)))"; exit 1
+else ifneq ($(filter $(PROG),$(OPENMPI_PROGRAMS)),)
+	@echo "error: $(PROG) links a library built on Open MPI (FFTW-MPI), not on SimGrid's SMPI: it cannot run simulated$(if $(SMPI_PROGRAMS), (these can: $(SMPI_PROGRAMS)))"; exit 1
+else ifeq ($(filter $(PROG),$(SMPI_PROGRAMS)),)
+	@echo "error: lesson $(LESSON_NAME) has no MPI program '$(PROG)' (these can run simulated: $(SMPI_PROGRAMS))"; exit 1
+else
+	@test -x $(SIMULATE_DIR)/run.sh || { echo "error: make simulate needs the course's simulate/ folder: set SIMULATE_DIR=path/to/simulate"; exit 1; }
+	@$(SIMULATE_DIR)/run.sh --check
+	@$(MAKE) --no-print-directory MPICXX=smpicxx MPICC=smpicc BUILD=build/smpi SANITIZE= \
+	   PETSC_PROGRAMS= OPENMPI_PROGRAMS= simulate-build
+	@NP=$(NP) PLATFORM=$(PLATFORM) $(SIMULATE_DIR)/run.sh build/smpi/$(PROG) $(ARGS)
+endif
+
+.PHONY: simulate-build
+simulate-build: $(BUILD)/$(PROG)
+	@:
