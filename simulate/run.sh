@@ -62,19 +62,23 @@ fi
 [[ "$np" =~ ^[1-9][0-9]*$ ]] || { say "NP=$np: the number of simulated ranks must be a positive number"; exit 2; }
 [ -x "$prog" ] || { say "no program $prog (build it with make simulate)"; exit 2; }
 
+log="$(mktemp "${TMPDIR:-/tmp}/smpi-log.XXXXXX")"
+unrolled="$(mktemp "${TMPDIR:-/tmp}/smpi-hosts.XXXXXX")"
+trap 'rm -f "$log" "$unrolled"' EXIT
+
+# The hostfile: one line per rank (node:cores lines unrolled here, so that
+# smpirun writes no temporary file into the lesson folder).
 hostfile=()
 hosts="${xml%.xml}.hosts"
 if [ -f "$hosts" ]; then
-  hostfile=(-hostfile "$hosts")
-  slots="$(awk -F: '{n += ($2 == "" ? 1 : $2)} END {print n + 0}' "$hosts")"
+  awk -F: '{n = ($2 == "" ? 1 : $2); for (i = 0; i < n; i++) print $1}' "$hosts" > "$unrolled"
+  slots="$(wc -l < "$unrolled")"
   if [ "$np" -gt "$slots" ]; then
     say "NP=$np is more than the $slots cores of platform $(basename "$xml" .xml): use NP <= $slots or a bigger platform"
     exit 2
   fi
+  hostfile=(-hostfile "$unrolled")
 fi
-
-log="$(mktemp "${TMPDIR:-/tmp}/smpi-log.XXXXXX")"
-trap 'rm -f "$log"' EXIT
 
 # SMPI's default MPI_Reduce is a flat tree that SimGrid simulates slowly at a
 # thousand ranks (every rank waits on one root); a binomial tree is what MPI
