@@ -94,6 +94,8 @@ setup() {
     assert_ok "$np"
     assert_value sizes 14
     assert_value bad_buffers 0
+    assert_value bad_buffers_p2p 0
+    assert_value bad_buffers_bcast 0
     assert_value check PASS
     [ "$(wc -l < "$BATS_TEST_TMPDIR/b.csv")" -eq 15 ]
     [ "$(head -n 1 "$BATS_TEST_TMPDIR/b.csv")" = "mpi,np,bytes,samples,p2p_s,bcast_s,ratio" ]
@@ -151,15 +153,21 @@ setup() {
   assert_value check PASS
 }
 
-@test "05 exercise: builds and runs as given" {
+@test "05 exercise: make check fails unsolved, naming step 1; no program says PASS" {
   skip_in_check
   build "$EX"
-  for p in collectives bcast_timing scatter_sum; do
-    args=()
-    [ "$p" = bcast_timing ] && args=(--max-bytes 4096 --reps 3)
-    [ "$p" = scatter_sum ] && args=(--n 1001)
-    mpirun 3 "$(bin "$EX" "$p")" "${args[@]}"
-    assert_success
-    assert_size 3
-  done
+  exercise_fails_unsolved
+  exercise_never_passes collectives
+  exercise_never_passes scatter_sum --n 1001
+  exercise_never_passes bcast_timing --max-bytes 4096 --reps 3
+}
+
+@test "05 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "05 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

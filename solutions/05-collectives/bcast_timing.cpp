@@ -11,8 +11,11 @@
  * the table reports the median sample.  The root writes a fresh byte pattern
  * before every sample and every rank compares the bytes it received with the
  * pattern it computes itself, so a broadcast that delivered stale or partial
- * data fails: `check = PASS` and `bad_buffers = 0` prove every buffer arrived.
- * The ratio p2p/Bcast per size says how much the library's algorithm gains.
+ * pattern it computes itself, so a broadcast that delivered stale or partial
+ * data fails: `check = PASS` and `bad_buffers = 0` prove every buffer arrived
+ * (`bad_buffers_p2p` and `bad_buffers_bcast` count each method's).  The ratio
+ * p2p/Bcast per size says how much the library's algorithm gains.  A bad
+ * buffer ends every rank with exit status 1.
  * Run: `make run PROG=bcast_timing NP=2` (add `ARGS="--csv out.csv"`).
  */
 #include <mpi.h>
@@ -24,33 +27,38 @@
 
 #include "cli.hpp"
 
-// The byte that position k holds in sample s: every sample differs from the last.
-static unsigned char pattern(long k, long s) { return static_cast<unsigned char>(k * 7 + s * 13 + 1); }
-
-// Broadcast by hand: the root sends the whole buffer to each other rank, one after another.
+// Broadcast by hand: the root sends the whole buffer to each other rank, one
+// after another (P-1 sends); every other rank receives it from the root.
 static void p2p_bcast(std::vector<unsigned char>& buf, int bytes, int root, int rank, int size)
 {
+  // >>> step 6: the root sends the buffer to every other rank in turn
   if (rank == root) {
     for (int dest = 0; dest < size; ++dest)
       if (dest != root) MPI_Send(buf.data(), bytes, MPI_BYTE, dest, 0, MPI_COMM_WORLD);
   } else {
     MPI_Recv(buf.data(), bytes, MPI_BYTE, root, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   }
+  // <<< step 6
 }
 
+// The same with the library's collective.
 static void library_bcast(std::vector<unsigned char>& buf, int bytes, int root)
 {
+  // >>> step 7: the same broadcast in one collective call
   MPI_Bcast(buf.data(), bytes, MPI_BYTE, root, MPI_COMM_WORLD);
+  // <<< step 7
 }
 
-// One timed sample of one method; returns the slowest rank's time on every rank
-// and adds this rank's wrong buffers to *bad.
+// The byte that position k holds in sample s: every sample differs from the last.
+static unsigned char pattern(long k, long s) { return static_cast<unsigned char>(k * 7 + s * 13 + 1); }
+
+// One timed sample of one method from root 0; returns the slowest rank's time
+// on every rank and adds 1 to *bad when this rank's buffer is wrong.
 template <class Method>
 static double sample(Method method, std::vector<unsigned char>& buf, int bytes, long s, int rank,
                      long* bad)
 {
-  const int root = 0;
-  if (rank == root)
+  if (rank == 0)
     for (long k = 0; k < bytes; ++k) buf[k] = pattern(k, s);
   else
     std::fill(buf.begin(), buf.begin() + bytes, 0);
@@ -74,10 +82,57 @@ static double median(std::vector<double> v)
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
+// "Open MPI", "MPICH" or "other": the library this program was built with.
+static std::string library_name()
+{
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  int len = 0;
+  MPI_Get_library_version(version, &len);
+  const std::string v(version, len);
+  if (v.rfind("MPICH", 0) == 0) return "MPICH";
+  return v.find("Open MPI") != std::string::npos ? "Open MPI" : "other";
+}
+
+// The --csv file, opened by rank 0 (nullptr without --csv); stops every rank if it cannot.
+static FILE* open_csv(const std::string& csv, int rank)
+{
+  FILE* out = nullptr;
+  int opened = 1;
+  if (rank == 0 && !csv.empty()) {
+    out = std::fopen(csv.c_str(), "w");
+    opened = out != nullptr;
+  }
+  MPI_Bcast(&opened, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!opened) fail_all("cannot write --csv file '" + csv + "'");
+  if (out) std::fprintf(out, "mpi,np,bytes,samples,p2p_s,bcast_s,ratio\n");
+  return out;
+}
+
+// One message size: two warm-ups of each method, then `samples` timed pairs,
+// interleaved so that both see the same machine.  Median times in mp, mb;
+// s counts the samples (each has its own pattern); bad[0], bad[1] the wrong
+// buffers of each method.
+static void time_size(std::vector<unsigned char>& buf, long bytes, long samples, int rank,
+                      int size, long& s, long bad[2], double& mp, double& mb)
+{
+  auto p2p = [&](std::vector<unsigned char>& b, int n) { p2p_bcast(b, n, 0, rank, size); };
+  auto lib = [&](std::vector<unsigned char>& b, int n) { library_bcast(b, n, 0); };
+  std::vector<double> t_p2p, t_lib;
+  for (long w = 0; w < 2; ++w) {  // warm-up: connections, buffers, caches
+    sample(p2p, buf, bytes, s++, rank, &bad[0]);
+    sample(lib, buf, bytes, s++, rank, &bad[1]);
+  }
+  for (long i = 0; i < samples; ++i) {
+    t_p2p.push_back(sample(p2p, buf, bytes, s++, rank, &bad[0]));
+    t_lib.push_back(sample(lib, buf, bytes, s++, rank, &bad[1]));
+  }
+  mp = median(t_p2p);
+  mb = median(t_lib);
+}
+
 int main(int argc, char** argv)
 {
   MPI_Init(&argc, &argv);
-
   int rank = 0, size = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -97,48 +152,21 @@ int main(int argc, char** argv)
   if (min_bytes > max_bytes)
     fail_all("--min-bytes " + std::to_string(min_bytes) + " is larger than --max-bytes " +
              std::to_string(max_bytes));
-
-  char version[MPI_MAX_LIBRARY_VERSION_STRING];
-  int version_len = 0;
-  MPI_Get_library_version(version, &version_len);
-  const std::string lib = std::string(version, version_len).rfind("MPICH", 0) == 0 ? "MPICH"
-                          : std::string(version).find("Open MPI") != std::string::npos
-                              ? "Open MPI"
-                              : "other";
-
-  FILE* out = nullptr;
-  int opened = 1;
-  if (rank == 0 && !csv.empty()) {
-    out = std::fopen(csv.c_str(), "w");
-    opened = out != nullptr;
-  }
-  MPI_Bcast(&opened, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (!opened) fail_all("cannot write --csv file '" + csv + "'");
-  if (out) std::fprintf(out, "mpi,np,bytes,samples,p2p_s,bcast_s,ratio\n");
+  const std::string lib = library_name();
+  FILE* out = open_csv(csv, rank);
 
   std::vector<unsigned char> buf(max_bytes);
-  auto p2p = [&](std::vector<unsigned char>& b, int n) { p2p_bcast(b, n, 0, rank, size); };
-  auto lib_bcast = [&](std::vector<unsigned char>& b, int n) { library_bcast(b, n, 0); };
-
   if (rank == 0)
     std::printf("%10s %8s %12s %12s %10s\n", "bytes", "samples", "p2p [us]", "Bcast [us]",
                 "p2p/Bcast");
-  long bad = 0, n_sizes = 0, s = 0;
+  long bad[2] = {0, 0}, n_sizes = 0, s = 0;
   double last_ratio = 0;
   const double t_start = MPI_Wtime();
   for (long bytes = min_bytes; bytes <= max_bytes; bytes *= 2) {
     // Big messages take long and vary little: fewer samples, never under 3.
     const long samples = std::max(std::min<long>(reps, 3), std::min(reps, reps * (1L << 20) / bytes));
-    std::vector<double> t_p2p, t_lib;
-    for (long w = 0; w < 2; ++w) {  // warm-up: connections, buffers, caches
-      sample(p2p, buf, bytes, s++, rank, &bad);
-      sample(lib_bcast, buf, bytes, s++, rank, &bad);
-    }
-    for (long i = 0; i < samples; ++i) {  // interleaved, so both see the same machine
-      t_p2p.push_back(sample(p2p, buf, bytes, s++, rank, &bad));
-      t_lib.push_back(sample(lib_bcast, buf, bytes, s++, rank, &bad));
-    }
-    const double mp = median(t_p2p), mb = median(t_lib);
+    double mp = 0, mb = 0;
+    time_size(buf, bytes, samples, rank, size, s, bad, mp, mb);
     last_ratio = mp / mb;
     ++n_sizes;
     if (rank == 0) {
@@ -151,20 +179,18 @@ int main(int argc, char** argv)
   }
   const double elapsed = MPI_Wtime() - t_start;
 
-  long bad_total = 0;  // every rank learns the total: a bad buffer fails every rank
-  MPI_Allreduce(&bad, &bad_total, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+  long bad_total[2] = {0, 0};  // every rank learns the totals: a bad buffer fails every rank
+  MPI_Allreduce(bad, bad_total, 2, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+  const bool passed = bad_total[0] + bad_total[1] == 0;
   if (rank == 0) {
     if (out) std::fclose(out);
-    std::printf("mpi = %s\n", lib.c_str());
-    std::printf("size = %d\n", size);
-    std::printf("sizes = %ld\n", n_sizes);
+    std::printf("mpi = %s\nsize = %d\nsizes = %ld\n", lib.c_str(), size, n_sizes);
     std::printf("buffers_checked = %ld\n", s * (size - 1));
-    std::printf("bad_buffers = %ld\n", bad_total);
-    std::printf("ratio_largest = %.2f\n", last_ratio);
-    std::printf("time_s = %.3f\n", elapsed);
-    std::printf("check = %s\n", bad_total == 0 ? "PASS" : "FAIL");
+    std::printf("bad_buffers = %ld\n", bad_total[0] + bad_total[1]);
+    std::printf("bad_buffers_p2p = %ld\nbad_buffers_bcast = %ld\n", bad_total[0], bad_total[1]);
+    std::printf("ratio_largest = %.2f\ntime_s = %.3f\n", last_ratio, elapsed);
+    std::printf("check = %s\n", passed ? "PASS" : "FAIL");
   }
-
   MPI_Finalize();
-  return bad_total == 0 ? 0 : 1;
+  return passed ? 0 : 1;
 }
