@@ -27,13 +27,13 @@ assert_reconstructions() {
   assert_value check PASS
 }
 
-@test "07 mri: N=128, NP=1..4, the workshop's phantom and exact round trips" {
+@test "07 mri: N=128, NP=1..4, numpy's phantom and exact round trips" {
   for np in 1 2 3 4; do
     mpirun "$np" "$(bin "$DIR" mri)" --n 128 --coils 8 --reps 1
     assert_ok "$np"
     assert_value n 128
     assert_value coils 8
-    # numpy on the workshop's _phantoms.shepp_logan((128, 128)): pixels per
+    # numpy's shepp_logan((128, 128)) of the Python original: pixels per
     # level, sum, and the DC bin of fft2 (the largest |K|)
     assert_value phantom_levels '0:9473 0.1:22 0.2:5437 0.3:718 0.4:13 1:721'
     assert_close phantom_sum 2031.2000000000003 1e-14
@@ -149,10 +149,19 @@ assert_reconstructions() {
   assert_bad_input 'out of range'
 }
 
-@test "07 exercise: builds and runs as given" {
+@test "07 exercise: make check fails unsolved, naming step 1; the program never says PASS" {
   skip_in_check
   build "$EX"
-  mpirun 3 "$(bin "$EX" mri)" --n 64 --coils 4 --reps 1
-  assert_success
-  assert_size 3
+  exercise_fails_unsolved
+  exercise_never_passes mri --n 64 --coils 4 --reps 1
+}
+
+@test "07 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "07 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

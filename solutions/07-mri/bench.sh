@@ -5,7 +5,7 @@
 #   1. one slice: the sequential 2D inverse FFT on rank 0 is the anchor; the
 #      two-stage scheme and the transpose version as ratios to it.
 #      -> $DATA/07-mri-slice.csv
-#      numpy.fft.ifft2 (the workshop's tool) on the same k-space sizes, best
+#      numpy.fft.ifft2 (what a Python code would call) on the same k-space sizes, best
 #      of REPS, if /usr/bin/python3 has numpy.  -> $DATA/07-mri-numpy.csv
 #   2. one 32-coil frame (scatter the coils' k-space, reconstruct, reduce the
 #      sum of squares): speedup against NP=1 of the same MPI, and the time

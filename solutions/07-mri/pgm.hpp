@@ -9,6 +9,8 @@
  * most significant byte first (the PGM rule for maxval > 255).  Row 0 of the
  * array is the smallest y; the file is written from the last row to the first,
  * so that a viewer shows y increasing upwards, as the phantom is usually drawn.
+ * The file is written under a temporary name (PATH.part) and renamed when
+ * complete, so a run that is stopped half-way never leaves a half-written image.
  */
 #pragma once
 
@@ -20,11 +22,27 @@
 #include <string>
 #include <vector>
 
+/// Whether `path` can be written (tried under the temporary name, then
+/// removed); false and `why` when not.
+inline bool can_write(const std::string& path, std::string& why)
+{
+  const std::string part = path + ".part";
+  std::FILE* f = std::fopen(part.c_str(), "wb");
+  if (!f) {
+    why = "cannot write " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::fclose(f);
+  std::remove(part.c_str());
+  return true;
+}
+
 /// Write `v` (height x width, row-major) to `path`; false and `why` on failure.
 inline bool write_pgm(const std::string& path, const std::vector<double>& v, int width,
                       int height, double vmax, std::string& why)
 {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
+  const std::string part = path + ".part";
+  std::FILE* f = std::fopen(part.c_str(), "wb");
   if (!f) {
     why = "cannot write " + path + ": " + std::strerror(errno);
     return false;
@@ -42,8 +60,9 @@ inline bool write_pgm(const std::string& path, const std::vector<double>& v, int
     std::fwrite(line.data(), 1, line.size(), f);
   }
   const bool ok = !std::ferror(f);
-  if (std::fclose(f) != 0 || !ok) {
+  if (std::fclose(f) != 0 || !ok || std::rename(part.c_str(), path.c_str()) != 0) {
     why = "cannot write " + path + ": " + std::strerror(errno);
+    std::remove(part.c_str());
     return false;
   }
   return true;

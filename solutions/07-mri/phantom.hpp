@@ -14,7 +14,7 @@
  * linspace(-1, 1, N, endpoint=False)); the row index i gives y, the column
  * index j gives x.  The sum is then shifted and scaled to [0, 1]:
  * p = (s - min s) / (max s - min s).  This is the table and the sampling of
- * the Python workshop's phantom, computed with the same operations in the
+ * the Python reference phantom (numpy), computed with the same operations in the
  * same order, so the pixels agree with numpy's to the last bit.
  */
 #pragma once
@@ -101,7 +101,7 @@ inline std::vector<double> shepp_logan(int n)
 {
   const std::vector<Ellipse> table = shepp_logan_ellipses();
   std::vector<double> p(static_cast<std::size_t>(n) * n, 0.0);
-  // Ellipse by ellipse, as the workshop's code adds them: the order of the
+  // Ellipse by ellipse, as the Python reference adds them: the order of the
   // additions fixes the rounding (1 - 0.8 - 0.2 is -5.6e-17, not 0).
   for (const Ellipse& e : table)
     for (int i = 0; i < n; ++i)
