@@ -23,7 +23,7 @@ check_2d() {
   assert_value check PASS
 }
 
-@test "06 fft_sequential: the seed's 12 x 32 signal, bins 3 9 23 29, exact spectrum" {
+@test "06 fft_sequential: the 12 x 32 test signal, bins 3 9 23 29, exact spectrum" {
   mpirun 1 "$(bin "$DIR" fft_sequential)"
   assert_ok 1
   assert_value rows 12
@@ -198,17 +198,24 @@ check_2d() {
   assert_output --partial 'error: fft2d_fftw_mpi needs a library that Debian builds on Open MPI'
 }
 
-@test "06 exercise: builds and runs as given" {
+@test "06 exercise: make check fails unsolved, naming step 1; no program says PASS" {
   skip_in_check
   build "$EX"
+  exercise_fails_unsolved
+  for p in fft_rows fft2d_transpose; do exercise_never_passes "$p"; done
+  [ "$MPI" = mpich ] || exercise_never_passes fft2d_fftw_mpi
   mpirun 1 "$(bin "$EX" fft_sequential)"
-  assert_success
-  assert_size 1
-  for p in fft_rows fft2d_transpose fft2d_fftw_mpi; do
-    mpirun 3 "$(bin "$EX" "$p")"
-    assert_success
-    assert_size 3
-  done
+  refute_line "check = PASS"
+}
+
+@test "06 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "06 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }
 
 @test "06 bench.sh runs (small sizes) and writes both tables with the ratio columns" {

@@ -1,10 +1,11 @@
-// fft_util.hpp — what lesson 06's four programs share: the complex type and
-// its FFTW view, the balanced split of rows over ranks, the seed's test
-// signal with its exact spectrum, and reproducible 2D test data.
+// fft_util.hpp — what lesson 06's four programs share: the complex type, its
+// FFTW view and its MPI datatype, the verdict that every rank exits with, the
+// FFTW planner option, the balanced split of rows over ranks, the test signal
+// with its exact spectrum, and reproducible 2D test data.
 //
 // std::complex<double> and fftw_complex (double[2]) have the same layout, so
 // a std::vector<std::complex<double>> is handed to FFTW through a pointer
-// cast (as_fftw).  MPI knows the same layout as MPI_C_DOUBLE_COMPLEX.
+// cast (as_fftw), and to MPI as a datatype of two doubles (mpi_cplx).
 #pragma once
 
 #include <fftw3.h>
@@ -21,6 +22,31 @@
 using cplx = std::complex<double>;
 
 inline fftw_complex* as_fftw(cplx* p) { return reinterpret_cast<fftw_complex*>(p); }
+
+// The MPI datatype of one cplx: two MPI_DOUBLEs, the real part first, which
+// is how C++ lays out std::complex<double>.  MPI_CXX_DOUBLE_COMPLEX names the
+// same type, but not every MPI library has it (SimGrid's SMPI does not); a
+// derived type of two doubles works with every MPI.  Made on first use (after
+// MPI_Init); MPI_Finalize frees it.
+inline MPI_Datatype mpi_cplx()
+{
+  static MPI_Datatype type = MPI_DATATYPE_NULL;
+  if (type == MPI_DATATYPE_NULL) {
+    MPI_Type_contiguous(2, MPI_DOUBLE, &type);
+    MPI_Type_commit(&type);
+  }
+  return type;
+}
+
+// Every rank leaves with the root's verdict: exit status 0 when the check
+// passed, 1 when it failed, on every rank (so mpiexec, make and a batch
+// system see the failure).  Call it on all ranks, then return its value.
+inline int finish_with(bool passed_on_root, int root)
+{
+  int passed = passed_on_root ? 1 : 0;
+  MPI_Bcast(&passed, 1, MPI_INT, root, MPI_COMM_WORLD);
+  return passed ? 0 : 1;
+}
 
 // --plan estimate|measure: FFTW_ESTIMATE picks a plan by heuristics in
 // microseconds; FFTW_MEASURE times candidate plans (seconds for big sizes, and
@@ -47,9 +73,9 @@ struct Split {
   }
 };
 
-// The seed's signal: row r is the base signal sin 3x + 0.3 sin 9x on
+// The test signal: row r is the base signal sin 3x + 0.3 sin 9x on
 // x_j = 2 pi j / cols, shifted right by r samples (numpy.roll(base, r)).
-inline cplx seed_value(long r, long j, long cols)
+inline cplx signal_value(long r, long j, long cols)
 {
   const double pi = std::acos(-1.0);
   const long s = ((j - r) % cols + cols) % cols;
@@ -60,7 +86,7 @@ inline cplx seed_value(long r, long j, long cols)
 // Its exact DFT, X_k = sum_j x_j exp(-2 pi i k j / C), worked out by hand:
 // sin(m x) contributes -iC/2 at k = m and +iC/2 at k = -m (mod C), and the
 // shift by r multiplies bin k by exp(-2 pi i k r / C).
-inline cplx seed_spectrum(long r, long k, long cols)
+inline cplx signal_spectrum(long r, long k, long cols)
 {
   const double pi = std::acos(-1.0);
   const double half = 0.5 * static_cast<double>(cols);
@@ -93,6 +119,18 @@ inline cplx sample(long i, long j, long n1)
   const std::uint64_t g = static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(n1) +
                           static_cast<std::uint64_t>(j);
   return {unit_from_bits(2 * g), unit_from_bits(2 * g + 1)};
+}
+
+// The dominant bins of one spectrum (`cols` numbers): every bin whose
+// magnitude is above 1e-9 of the largest, `peak`.
+inline std::vector<long> dominant_bins(const cplx* x, long cols, double& peak)
+{
+  peak = 0.0;
+  for (long k = 0; k < cols; ++k) peak = std::fmax(peak, std::abs(x[k]));
+  std::vector<long> bins;
+  for (long k = 0; k < cols; ++k)
+    if (peak > 0.0 && std::abs(x[k]) > 1e-9 * std::fmax(peak, 1.0)) bins.push_back(k);
+  return bins;
 }
 
 inline double max_abs(const std::vector<cplx>& v)

@@ -24,10 +24,10 @@
  * so backward(forward(x)) = N0 N1 x; the program divides by N0 N1, as
  * mpi4py-fft's example does (`u /= total_points`).
  *
- * Checks: the root gathers the forward result and compares it with FFTW's
- * serial 2D transform (`rel_error` <= 1e-12); every rank compares the round
- * trip with its input (`roundtrip_error` <= 1e-13).  Same data as
- * fft2d_transpose (a hash of the global index).
+ * Checks (fft2d_check.hpp), as in fft2d_transpose: the forward result
+ * against FFTW's serial 2D transform (`rel_error` <= 1e-12), the round trip
+ * against the input (`roundtrip_error` <= 1e-13); a failed check ends every
+ * rank with exit status 1.  Same data as fft2d_transpose.
  * Run: `make run PROG=fft2d_fftw_mpi NP=4 ARGS="--rows 17 --cols 23"`.
  * Needs libfftw3-mpi, which Debian builds on Open MPI: not built with MPI=mpich.
  */
@@ -35,13 +35,74 @@
 #include <mpi.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "cli.hpp"
+#include "fft2d_check.hpp"
 #include "fft_util.hpp"
+
+// This rank's slabs as FFTW decides them, and the arrays of the transform,
+// each of FFTW's size alloc_local.
+struct FftwSlabs {
+  ptrdiff_t alloc = 0, local_n0 = 0, local_0_start = 0, local_n1 = 0, local_1_start = 0;
+  std::vector<cplx> in, out, back;
+};
+
+static FftwSlabs fftw_slabs(long n0, long n1)
+{
+  FftwSlabs s;
+  s.alloc = fftw_mpi_local_size_2d_transposed(n0, n1, MPI_COMM_WORLD, &s.local_n0,
+                                              &s.local_0_start, &s.local_n1, &s.local_1_start);
+  s.in.resize(std::max<ptrdiff_t>(s.alloc, 1));
+  s.out.resize(s.in.size());
+  s.back.resize(s.in.size());
+  return s;
+}
+
+// The forward plan (in -> out) and the backward plan (out -> back) of the
+// whole distributed transform, transposes included.  With `transposed` the
+// forward output stays transposed and the backward plan takes it so.  Out of
+// place, and without FFTW_DESTROY_INPUT, the forward plan leaves `in` as it
+// was.  Made before the data: FFTW_MEASURE overwrites the arrays.
+static void make_plans(FftwSlabs& s, long n0, long n1, bool transposed, unsigned flag,
+                       fftw_plan& fwd, fftw_plan& bwd)
+{
+  fwd = bwd = nullptr;
+  // >>> step 4: plan the distributed transform, forward and backward
+  const unsigned f_flag = flag | (transposed ? FFTW_MPI_TRANSPOSED_OUT : 0);
+  const unsigned b_flag = flag | (transposed ? FFTW_MPI_TRANSPOSED_IN : 0);
+  fwd = fftw_mpi_plan_dft_2d(n0, n1, as_fftw(s.in.data()), as_fftw(s.out.data()),
+                             MPI_COMM_WORLD, FFTW_FORWARD, f_flag);
+  bwd = fftw_mpi_plan_dft_2d(n0, n1, as_fftw(s.out.data()), as_fftw(s.back.data()),
+                             MPI_COMM_WORLD, FFTW_BACKWARD, b_flag);
+  // <<< step 4
+  int ok = fwd && bwd, all = 0;  // a plan is made by every rank together
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (!all) fail_all("no FFTW-MPI plan: fftw_mpi_plan_dft_2d was not called, or returned NULL");
+}
+
+// The root's lines: FFTW's split (every rank's number of output lines), the
+// errors and the times.  Every rank calls it.
+static void report(const Result2D& r, long my_lines, ptrdiff_t alloc, const std::string& plan,
+                   int root)
+{
+  int rank = 0, size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const int mine = static_cast<int>(my_lines);
+  std::vector<int> lines(size);
+  MPI_Gather(&mine, 1, MPI_INT, lines.data(), 1, MPI_INT, root, MPI_COMM_WORLD);
+  if (rank != root) return;
+  std::printf("2D FFT of %ld x %ld with FFTW-MPI: %s per rank", r.n0, r.n1,
+              r.transposed ? "output columns" : "rows");
+  for (int c : lines) std::printf(" %d", c);
+  std::printf("\n");
+  print_result(r, size, plan);
+  std::printf("alloc_local = %ld\n", static_cast<long>(alloc));
+  print_verdict(r);
+}
 
 int main(int argc, char** argv)
 {
@@ -49,7 +110,6 @@ int main(int argc, char** argv)
   int rank = 0, size = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-
   Options opt(argc, argv,
               "usage: fft2d_fftw_mpi [--rows N0] [--cols N1] [--transposed-out]\n"
               "                      [--plan estimate|measure] [--reps R] [--help]\n"
@@ -59,131 +119,58 @@ int main(int argc, char** argv)
               "  --transposed-out  FFTW_MPI_TRANSPOSED_OUT (and _IN for the backward plan)\n"
               "  --plan KIND       FFTW planner: estimate (default) or measure\n"
               "  --reps R          timed transforms, best one reported, 1 ... 100 (default 3)\n");
-  const long n0 = opt.integer("--rows", 12, 1, 16384);
-  const long n1 = opt.integer("--cols", 32, 1, 16384);
-  const bool transposed_out = opt.flag("--transposed-out");
+  Result2D r;
+  r.n0 = opt.integer("--rows", 12, 1, 16384);
+  r.n1 = opt.integer("--cols", 32, 1, 16384);
+  r.transposed = opt.flag("--transposed-out");
   const std::string plan_kind = opt.text("--plan", "estimate");
   const int reps = static_cast<int>(opt.integer("--reps", 3, 1, 100));
   opt.finish();
-  if (n0 * n1 > (1L << 26)) fail_all("rows x cols must be at most 2^26 = 67108864");
+  if (r.n0 * r.n1 > (1L << 26)) fail_all("rows x cols must be at most 2^26 = 67108864");
   const unsigned flag = plan_flag(plan_kind, "--plan");
+  const long n0 = r.n0, n1 = r.n1;
   const int root = 0;
 
   fftw_mpi_init();  // after MPI_Init, before any fftw_mpi call
-
-  // FFTW's slabs, for both layouts, and the size each array needs.
-  ptrdiff_t local_n0 = 0, local_0_start = 0, local_n1 = 0, local_1_start = 0;
-  const ptrdiff_t alloc = fftw_mpi_local_size_2d_transposed(
-      n0, n1, MPI_COMM_WORLD, &local_n0, &local_0_start, &local_n1, &local_1_start);
-  std::vector<cplx> in(std::max<ptrdiff_t>(alloc, 1)), out(in.size()), back(in.size());
-  std::vector<cplx> x0(local_n0 * n1);
-
-  // Plans (before the data: FFTW_MEASURE overwrites the arrays).  Out of
-  // place, and without FFTW_DESTROY_INPUT, the forward plan leaves `in` as it
-  // was; the program refills it before every transform anyway (untimed), so
-  // that adding FFTW_DESTROY_INPUT, which FFTW's manual suggests for speed,
-  // cannot change the result.
+  FftwSlabs s = fftw_slabs(n0, n1);
+  fftw_plan fwd = nullptr, bwd = nullptr;
   MPI_Barrier(MPI_COMM_WORLD);
-  double tp = MPI_Wtime();
-  const unsigned f_flag = flag | (transposed_out ? FFTW_MPI_TRANSPOSED_OUT : 0);
-  const unsigned b_flag = flag | (transposed_out ? FFTW_MPI_TRANSPOSED_IN : 0);
-  fftw_plan fwd = fftw_mpi_plan_dft_2d(n0, n1, as_fftw(in.data()), as_fftw(out.data()),
-                                       MPI_COMM_WORLD, FFTW_FORWARD, f_flag);
-  fftw_plan bwd = fftw_mpi_plan_dft_2d(n0, n1, as_fftw(out.data()), as_fftw(back.data()),
-                                       MPI_COMM_WORLD, FFTW_BACKWARD, b_flag);
-  tp = MPI_Wtime() - tp;
-  if (!fwd || !bwd) fail_all("FFTW could not make a plan for this size");
+  r.plan_s = MPI_Wtime();
+  make_plans(s, n0, n1, r.transposed, flag, fwd, bwd);
+  r.plan_s = MPI_Wtime() - r.plan_s;
+  std::vector<cplx> x0(s.local_n0 * n1);
+  for (ptrdiff_t i = 0; i < s.local_n0; ++i)
+    for (long j = 0; j < n1; ++j) x0[i * n1 + j] = sample(s.local_0_start + i, j, n1);
 
-  for (ptrdiff_t i = 0; i < local_n0; ++i)
-    for (long j = 0; j < n1; ++j) x0[i * n1 + j] = sample(local_0_start + i, j, n1);
-
-  double best = 1e300;
-  for (int r = 0; r < reps; ++r) {
-    std::copy(x0.begin(), x0.end(), in.begin());
+  // Time `reps` forward transforms; keep the best (the slowest rank's time).
+  // `in` is refilled before each (untimed), so FFTW_DESTROY_INPUT could not
+  // change the result.
+  r.forward_s = 1e300;
+  for (int k = 0; k < reps; ++k) {
+    std::copy(x0.begin(), x0.end(), s.in.begin());
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
     fftw_execute(fwd);
     double mine = MPI_Wtime() - t0, slow = 0.0;
     MPI_Allreduce(&mine, &slow, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    best = std::min(best, slow);
+    r.forward_s = std::min(r.forward_s, slow);
   }
-  // This rank's part of X: local_n0 rows of length N1, or local_n1 rows of
-  // length N0 of the transpose.
-  const long my_lines = transposed_out ? local_n1 : local_n0;
-  const long line = transposed_out ? n0 : n1;
-  std::vector<cplx> spectrum(out.begin(), out.begin() + my_lines * line);
+  // My part of X: local_n0 rows of length N1, or local_n1 rows of length N0 of the transpose.
+  const long my_lines = r.transposed ? s.local_n1 : s.local_n0, line = r.transposed ? n0 : n1;
+  const std::vector<cplx> spectrum(s.out.begin(), s.out.begin() + my_lines * line);
 
   MPI_Barrier(MPI_COMM_WORLD);
   double tb = MPI_Wtime();
   fftw_execute(bwd);
-  const double s = 1.0 / (static_cast<double>(n0) * static_cast<double>(n1));
-  for (long i = 0; i < local_n0 * n1; ++i) back[i] *= s;  // FFTW does not normalise
+  const double scale = 1.0 / (static_cast<double>(n0) * static_cast<double>(n1));
+  for (long i = 0; i < s.local_n0 * n1; ++i) s.back[i] *= scale;  // FFTW does not normalise
   tb = MPI_Wtime() - tb;
-  double rt = 0.0, xmax = 0.0;
-  for (long i = 0; i < local_n0 * n1; ++i) {
-    rt = std::fmax(rt, std::abs(back[i] - x0[i]));
-    xmax = std::fmax(xmax, std::abs(x0[i]));
-  }
-  double mine[3] = {rt, xmax, tb}, all[3];
-  MPI_Reduce(mine, all, 3, MPI_DOUBLE, MPI_MAX, root, MPI_COMM_WORLD);
+  check_roundtrip(s.back, x0, s.local_n0 * n1, tb, r, root);
+  check_forward(spectrum, my_lines, r.transposed ? s.local_1_start : s.local_0_start, line,
+                FFTW_ESTIMATE, 1, r, root);
 
-  // Gather FFTW's slabs on the root: every rank's count and start first.
-  int my[2] = {static_cast<int>(my_lines * line),
-               static_cast<int>((transposed_out ? local_1_start : local_0_start) * line)};
-  std::vector<int> cd(2 * size), counts(size), displs(size);
-  MPI_Gather(my, 2, MPI_INT, cd.data(), 2, MPI_INT, root, MPI_COMM_WORLD);
-  for (int i = 0; i < size; ++i) {
-    counts[i] = cd[2 * i];
-    displs[i] = cd[2 * i + 1];
-  }
-  std::vector<cplx> gathered(rank == root ? n0 * n1 : 0);
-  MPI_Gatherv(spectrum.data(), my[0], mpi_cplx(), gathered.data(), counts.data(),
-              displs.data(), mpi_cplx(), root, MPI_COMM_WORLD);
-
-  bool passed = false;  // meaningful on the root
-  if (rank == root) {
-    std::vector<cplx> xs(n0 * n1), ref(n0 * n1);
-    fftw_plan serial = fftw_plan_dft_2d(static_cast<int>(n0), static_cast<int>(n1),
-                                        as_fftw(xs.data()), as_fftw(ref.data()), FFTW_FORWARD,
-                                        FFTW_ESTIMATE);
-    for (long i = 0; i < n0; ++i)
-      for (long j = 0; j < n1; ++j) xs[i * n1 + j] = sample(i, j, n1);
-    fftw_execute(serial);
-    fftw_destroy_plan(serial);
-    double err = 0.0;
-    for (long i = 0; i < n0; ++i)
-      for (long j = 0; j < n1; ++j) {
-        const cplx x = transposed_out ? gathered[j * n0 + i] : gathered[i * n1 + j];
-        err = std::fmax(err, std::abs(x - ref[i * n1 + j]));
-      }
-    const double rel = err / std::max(max_abs(ref), 1e-300);
-    const double rt_rel = all[0] / std::max(all[1], 1e-300);
-    const double n = static_cast<double>(n0) * static_cast<double>(n1);
-    const double gflops = 5.0 * n * std::log2(n) / best / 1e9;
-
-    std::printf("2D FFT of %ld x %ld with FFTW-MPI: %s per rank", n0, n1,
-                transposed_out ? "output columns" : "rows");
-    for (int i = 0; i < size; ++i) std::printf(" %d", counts[i] / static_cast<int>(line));
-    std::printf("\n");
-    std::printf("size = %d\n", size);
-    std::printf("rows = %ld\n", n0);
-    std::printf("cols = %ld\n", n1);
-    std::printf("layout = %s\n", transposed_out ? "transposed" : "natural");
-    std::printf("plan = %s\n", plan_kind.c_str());
-    std::printf("alloc_local = %ld\n", static_cast<long>(alloc));
-    std::printf("max_error = %.3e\n", err);
-    std::printf("rel_error = %.3e\n", rel);
-    std::printf("roundtrip_error = %.3e\n", rt_rel);
-    std::printf("plan_s = %.6f\n", tp);
-    std::printf("forward_s = %.6f\n", best);
-    std::printf("backward_s = %.6f\n", all[2]);
-    std::printf("gflops = %.3f\n", gflops);
-    std::printf("time_s = %.6f\n", best);
-    passed = rel <= 1e-12 && rt_rel <= 1e-13;
-    std::printf("check = %s\n", passed ? "PASS" : "FAIL");
-  }
-  const int status = finish_with(passed, root);  // a failed check fails every rank
-
+  report(r, my_lines, s.alloc, plan_kind, root);
+  const int status = finish_with(r.passed(), root);  // a failed check fails every rank
   fftw_destroy_plan(fwd);
   fftw_destroy_plan(bwd);
   fftw_mpi_cleanup();

@@ -1,6 +1,7 @@
-// fft_util.hpp — what lesson 06's four programs share: the complex type and
-// its FFTW view, the balanced split of rows over ranks, the seed's test
-// signal with its exact spectrum, and reproducible 2D test data.
+// fft_util.hpp — what lesson 06's four programs share: the complex type, its
+// FFTW view and its MPI datatype, the verdict that every rank exits with, the
+// FFTW planner option, the balanced split of rows over ranks, the test signal
+// with its exact spectrum, and reproducible 2D test data.
 //
 // std::complex<double> and fftw_complex (double[2]) have the same layout, so
 // a std::vector<std::complex<double>> is handed to FFTW through a pointer
@@ -72,9 +73,9 @@ struct Split {
   }
 };
 
-// The seed's signal: row r is the base signal sin 3x + 0.3 sin 9x on
+// The test signal: row r is the base signal sin 3x + 0.3 sin 9x on
 // x_j = 2 pi j / cols, shifted right by r samples (numpy.roll(base, r)).
-inline cplx seed_value(long r, long j, long cols)
+inline cplx signal_value(long r, long j, long cols)
 {
   const double pi = std::acos(-1.0);
   const long s = ((j - r) % cols + cols) % cols;
@@ -85,7 +86,7 @@ inline cplx seed_value(long r, long j, long cols)
 // Its exact DFT, X_k = sum_j x_j exp(-2 pi i k j / C), worked out by hand:
 // sin(m x) contributes -iC/2 at k = m and +iC/2 at k = -m (mod C), and the
 // shift by r multiplies bin k by exp(-2 pi i k r / C).
-inline cplx seed_spectrum(long r, long k, long cols)
+inline cplx signal_spectrum(long r, long k, long cols)
 {
   const double pi = std::acos(-1.0);
   const double half = 0.5 * static_cast<double>(cols);
@@ -118,6 +119,18 @@ inline cplx sample(long i, long j, long n1)
   const std::uint64_t g = static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(n1) +
                           static_cast<std::uint64_t>(j);
   return {unit_from_bits(2 * g), unit_from_bits(2 * g + 1)};
+}
+
+// The dominant bins of one spectrum (`cols` numbers): every bin whose
+// magnitude is above 1e-9 of the largest, `peak`.
+inline std::vector<long> dominant_bins(const cplx* x, long cols, double& peak)
+{
+  peak = 0.0;
+  for (long k = 0; k < cols; ++k) peak = std::fmax(peak, std::abs(x[k]));
+  std::vector<long> bins;
+  for (long k = 0; k < cols; ++k)
+    if (peak > 0.0 && std::abs(x[k]) > 1e-9 * std::fmax(peak, 1.0)) bins.push_back(k);
+  return bins;
 }
 
 inline double max_abs(const std::vector<cplx>& v)
