@@ -3,6 +3,7 @@
 # The reference is the exact spectrum of the discrete operator, computed here
 # with awk from the closed form, independently of the program:
 #   λ_mn = 4/hx² sin²(mπhx/(2L)) + 4/hy² sin²(nπhy/(2W)),  hx = L/(nx+1), hy = W/(ny+1).
+# A failed check, an eigensolver that gives up, or bad input exit non-zero.
 # PETSc is built on Open MPI, so this lesson runs with Open MPI only; every
 # PETSc run adds -malloc_dump and must report no leak.
 
@@ -31,11 +32,11 @@ assert_no_leak() {
 }
 
 # exact_lambdas NX NY L W COUNT [SCALE]: the COUNT smallest exact discrete
-# eigenvalues, ascending, one per line (SCALE "seed" divides by hx*hy).
+# eigenvalues, ascending, one per line (SCALE "unscaled" divides by hx*hy).
 exact_lambdas() {
   awk -v nx="$1" -v ny="$2" -v L="$3" -v W="$4" -v k="$5" -v scale="${6:-}" 'BEGIN {
       pi = atan2(0, -1); hx = L / (nx + 1); hy = W / (ny + 1)
-      s = (scale == "seed") ? 1 / (hx * hy) : 1
+      s = (scale == "unscaled") ? 1 / (hx * hy) : 1
       for (m = 1; m <= nx && m <= k; m++) for (n = 1; n <= ny && n <= k; n++) {
         a = sin(m * pi * hx / (2 * L)); b = sin(n * pi * hy / (2 * W))
         printf "%.17g\n", s * (4 / (hx * hx) * a * a + 4 / (hy * hy) * b * b) } }' |
@@ -59,7 +60,7 @@ assert_modes() {
   assert_value check PASS
 }
 
-@test "10 the workshop's 40 x 12 deck: 4 modes equal the exact discrete ones, NP=1..4, no leak" {
+@test "10 the 40 x 12 deck: 4 modes equal the exact discrete ones, NP=1..4, no leak" {
   for np in 1 2 3 4; do
     petsc "$np" bridge_modes
     assert_ok "$np"
@@ -70,7 +71,11 @@ assert_modes() {
     assert_value scaling consistent
     assert_value inner_solver cg+bjacobi
     assert_modes 40 12 100 10 4
-    # λ_11 = 9.92e-2 (about 9.92e-2, not the workshop's 5.29e-2), f = sqrt(λ)/(2π).
+    assert_value problem ghep
+    assert_value which target_magnitude
+    assert_value target 0
+    assert_value st sinvert
+    # λ_11 = 9.92e-2, f = sqrt(λ)/(2π).
     assert_close lambda_1 9.920313474197062e-02 1e-8
     assert_close continuum_1 9.968300445100252e-02 1e-12
     assert_close continuum_rel_error_1 4.813957e-03 1e-4
@@ -124,19 +129,19 @@ assert_modes() {
   assert_modes 3 2 100 10 5
 }
 
-@test "10 -seed_scaling reproduces the workshop's lambda = 5.29e-2 (exact / (hx hy))" {
-  petsc 2 bridge_modes -seed_scaling
+@test "10 -unscaled_stiffness: lambda = 5.29e-2 (exact / (hx hy)), which moves with the grid" {
+  petsc 2 bridge_modes -unscaled_stiffness
   assert_ok 2
   assert_no_leak
-  assert_value scaling seed
-  assert_modes 40 12 100 10 4 seed
+  assert_value scaling unscaled_stiffness
+  assert_modes 40 12 100 10 4 unscaled
   assert_close lambda_1 5.2875e-2 1e-4
-  # The same deck, twice as fine: the seed's λ moves (by 4x), ours does not.
-  petsc 2 bridge_modes -seed_scaling -nx 81 -ny 25
+  # The same deck, twice as fine: this λ moves (by 4x), the consistent one does not.
+  petsc 2 bridge_modes -unscaled_stiffness -nx 81 -ny 25
   assert_ok 2
-  assert_modes 81 25 100 10 4 seed
-  local seed_fine; seed_fine="$(value lambda_1)"
-  awk -v a="$seed_fine" 'BEGIN { exit !(a > 0.2 && a < 0.22) }'
+  assert_modes 81 25 100 10 4 unscaled
+  local fine; fine="$(value lambda_1)"
+  awk -v a="$fine" 'BEGIN { exit !(a > 0.2 && a < 0.22) }'
 }
 
 @test "10 MUMPS (Cholesky and LU) as the inner solver: the same eigenvalues, NP=1..3" {
@@ -166,13 +171,33 @@ assert_modes() {
   assert_ok 2
   assert_no_leak
   assert_modes 12 6 100 10 3
-  # Too few iterations: check = FAIL, and the program says why.
+  # Too few iterations: the eigensolver gives up, and the program says why in one line.
   petsc 1 bridge_modes -nx 12 -ny 6 -eps_nev 3 -eps_type lobpcg -eps_smallest_real -st_type precond \
     -eps_max_it 5
-  assert_ok 1
-  assert_no_leak
+  assert_bad_input '^error: only [0-2] of 3 eigenpairs converged in 5 iterations \(DIVERGED_ITS, lobpcg\)'
+  petsc 2 bridge_modes -eps_max_it 1
+  assert_bad_input '^error: only [0-3] of 4 eigenpairs converged in 1 iterations'
+}
+
+@test "10 the grid from -da_* options: -da_grid_x/-da_grid_y and -da_refine, still exact" {
+  petsc 2 bridge_modes -da_grid_x 21 -da_grid_y 17
+  assert_ok 2; assert_no_leak
+  assert_value nx 21; assert_value ny 17
+  assert_modes 21 17 100 10 4
+  petsc 3 bridge_modes -nx 20 -ny 6 -da_refine 1
+  assert_ok 3; assert_no_leak
+  assert_value nx 39; assert_value ny 11
+  assert_modes 39 11 100 10 4
+  petsc 2 bridge_modes -da_processors_x 1 -da_processors_y 2
+  assert_ok 2
+  assert_modes 40 12 100 10 4
+}
+
+@test "10 a failed check exits non-zero: a loose -eps_tol gives check = FAIL, exit 1" {
+  petsc 2 bridge_modes -eps_tol 1e-3
+  [ "$status" -eq 1 ] || { echo "exit status $status" >&2; false; }
   assert_value check FAIL
-  assert_line --regexp '^warning: only [0-2] of 3 eigenpairs converged'
+  assert_no_leak
 }
 
 @test "10 O(h^2): the error against pi^2 (1/L^2 + 1/W^2) falls 4x per halving of h, over 4 grids" {
@@ -227,17 +252,17 @@ assert_modes() {
 
 @test "10 bad input: non-numeric values, negative or missing lengths" {
   petsc 4 bridge_modes -nx abc
-  assert_bad_input "-nx needs an integer, got 'abc'"
+  assert_bad_input "Input string abc has no integer value"
   petsc 2 bridge_modes -nev 2.5
-  assert_bad_input "-nev needs an integer, got '2.5'"
+  assert_bad_input "Input string 2.5 has no integer value"
   petsc 2 bridge_modes -width ten
-  assert_bad_input "-width needs a number, got 'ten'"
+  assert_bad_input "Input string ten has no numeric value"
   petsc 3 bridge_modes -length -100
   assert_bad_input '-length = -100 is out of range \(0, 1e\+06\]'
   petsc 2 bridge_modes -length 0
   assert_bad_input '-length = 0 is out of range'
-  mpirun 2 "$(bin "$DIR" bridge_modes)" -width
-  assert_bad_input '-width needs a value'
+  petsc 2 bridge_modes -da_grid_x 1
+  assert_bad_input 'the grid has 1 x 12 interior nodes: each side needs 2 to 100000'
 }
 
 @test "10 bad input: a grid too small for the ranks, a mode file that cannot be written" {
@@ -245,6 +270,17 @@ assert_modes() {
   assert_bad_input 'the 2 x 2 grid is too small to split over 3 ranks'
   petsc 2 bridge_modes -modes_file /nonexistent/dir/modes.csv
   assert_bad_input "cannot write the mode shapes to '/nonexistent/dir/modes.csv'"
+  petsc 2 bridge_modes -da_processors_x 3
+  assert_bad_input '^error: -da_processors_x 3 does not fit 2 ranks'
+}
+
+@test "10 a misspelt type is one line: -st_type bogus, -st_ksp_type bogus, -eps_type bogus" {
+  petsc 2 bridge_modes -st_type bogus
+  assert_bad_input 'ST type bogus'
+  petsc 2 bridge_modes -st_ksp_type bogus
+  assert_bad_input 'KSP type bogus'
+  petsc 2 bridge_modes -eps_type bogus
+  assert_bad_input 'Unknown EPS type given: bogus'
 }
 
 @test "10 a misspelt option is warned about; -help lists the options" {

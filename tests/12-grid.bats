@@ -41,6 +41,7 @@ assert_no_leak() {
     assert_below lu_difference 1e-8
     assert_below kirchhoff_residual_rel 1e-9
     assert_below balance_error 1e-9
+    assert_below assembly_error 1e-12
     assert_value check PASS
     # Reference values (MUMPS LU, NP=1) of the default city.
     assert_close v_min 0.9618932688 1e-9
@@ -150,19 +151,49 @@ assert_no_leak() {
   petsc 2 grid -ny -4
   assert_bad_input '-ny = -4 is out of range'
   petsc 2 grid -nx abc
-  assert_bad_input "-nx needs an integer, got 'abc'"
+  assert_bad_input "Input string abc has no integer value"
+  petsc 2 grid -da_grid_x 4
+  assert_bad_input 'the grid has 4 x 20 buses: it needs 5 to 20000 streets'
+}
+
+@test "12 grid: the city on the grid -da_* options give, still checked; layouts" {
+  petsc 2 grid -da_grid_x 21 -da_grid_y 17
+  assert_ok 2; assert_no_leak
+  assert_value nx 21; assert_value ny 17; assert_value buses 357
+  assert_value check PASS
+  petsc 3 grid -da_refine 1 -fail_line 1540,1541
+  assert_ok 3; assert_no_leak
+  assert_value nx 79; assert_value ny 39
+  assert_value failed_line 1540-1541
+  assert_value check PASS
+  petsc 4 grid -da_processors_x 4 -da_processors_y 1
+  assert_ok 4
+  assert_close v_min 0.9618932688 1e-9
+  petsc 2 grid -da_processors_x 3
+  assert_bad_input '^error: -da_processors_x 3 does not fit 2 ranks'
 }
 
 @test "12 bad input: a conductance <= 0 or a load that is not a number" {
   petsc 2 grid -g 0
   assert_bad_input 'a line conductance must be > 0'
   petsc 2 grid -load nan
-  assert_bad_input "-load needs a finite number, got 'nan'"
+  assert_bad_input '(-load = nan is out of range|Newly set value nan)'  # PETSc 3.22 refuses NaN itself
 }
 
-@test "12 a solver that does not converge says so in one line" {
+@test "12 a solver that does not converge says so in one line; a misspelt type too" {
   petsc 2 grid -pc_type none -ksp_max_it 5 -lu_check 0
   assert_bad_input 'the linear solver \(cg\) did not converge \(DIVERGED_ITS\)'
+  assert_no_leak
+  petsc 2 grid -ksp_type bogus
+  assert_bad_input 'KSP type bogus'
+  petsc 2 grid -lu_pc_type bogus
+  assert_bad_input 'PC type bogus'
+}
+
+@test "12 a failed check exits non-zero: one multigrid cycle (-ksp_type preonly) is not the answer" {
+  petsc 2 grid -ksp_type preonly
+  [ "$status" -eq 1 ] || { echo "exit status $status" >&2; false; }
+  assert_value check FAIL
   assert_no_leak
 }
 
