@@ -32,12 +32,15 @@ assert_no_leak() {
 # Courant number 0.35, 8 s.
 SMALL=(-lx 12000 -ly 8000 -nx 61 -ny 41 -dt 0.02 -steps 400 -output_interval 100)
 
-@test "13 wave: the seed's run, the same seismograms and field bit for bit at NP=1..4, no leak" {
+@test "13 wave: the default run, the same seismograms and field bit for bit at NP=1..4, no leak" {
   local sum="" umax="" e=""
   for np in 1 2 3 4; do
     petsc "$np" wave
     assert_ok "$np"
     assert_no_leak
+    assert_value halo DMGlobalToLocal
+    assert_value kernel plain
+    assert_below energy_balance 1e-12
     assert_value grid "200 x 120"
     assert_value steps 1100
     assert_value courant 0.035120
@@ -244,13 +247,25 @@ SMALL=(-lx 12000 -ly 8000 -nx 61 -ny 41 -dt 0.02 -steps 400 -output_interval 100
   assert_line 'error: wave needs a library that Debian builds on Open MPI (PETSc, FFTW-MPI): use MPI=system or MPI=openmpi'
 }
 
-@test "13 exercise: builds and runs as given" {
+@test "13 exercise: make check fails unsolved, naming step 1; wave never says PASS unsolved, and fails the job" {
   skip_in_check
   build "$EX"
-  mpirun 2 "$(bin "$EX" wave)" -steps 50 -malloc_dump
-  assert_success
+  exercise_fails_unsolved
+  exercise_never_passes wave "${SMALL[@]}" -malloc_dump
+  # The energy balance catches the missing halo and update; the job fails with it.
+  assert_line "check = FAIL"
+  assert_failure
   assert_no_leak
-  assert_size 2
+}
+
+@test "13 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "13 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }
 
 @test "13 bench.sh runs (small grid, 3 rounds) and reports the median round per NP" {

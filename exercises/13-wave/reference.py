@@ -2,9 +2,9 @@
 """reference.py -- lesson 13: the same leapfrog as wave.cpp, serial, in numpy.
 
 An independent check of wave.cpp (same scheme, written a second time with
-whole-array numpy operations) and the "Python" anchor of the benchmark: the
-seed's workshop runs this wave in Python, so `make bench` times this file with
-the seed's parameters next to wave.  Same defaults as wave: 200 x 120 nodes,
+whole-array numpy operations) and the Python baseline of the benchmark:
+`make bench` times this file with wave's default run next to wave.  Same
+defaults as wave: 200 x 120 nodes,
 40 km x 24 km, c = 2500 m/s, dt = 0.002 s, 1100 steps, Ricker source of
 f0 = 1.5 Hz at the centre, sponge of 20 nodes and 6 1/s, receivers 1, 2, 3 km
 east of the source.  Prints `name = value` lines like wave.

@@ -40,7 +40,7 @@ typedef struct {
   PetscReal amplitude = 1.0;             // source amplitude (m/s^2)
   PetscBool ricker = PETSC_TRUE;         // Ricker wavelet or Gaussian pulse
   std::vector<PetscReal> h;              // h[d] = sigma dt/2 at d nodes from the nearest edge, d = 0..width
-  PetscInt  halo = HALO_SF, kernel = KERNEL_ROWS4;  // -halo, -kernel
+  PetscInt  halo = HALO_GLOBALTOLOCAL, kernel = KERNEL_PLAIN;  // -halo, -kernel: the lesson's
   PetscInt  px = 0, py = 0;              // blocks per direction, from the DMDA
 } AppCtx;
 
@@ -132,9 +132,11 @@ static inline PetscErrorCode Energy(DMDALocalInfo* info, PetscScalar** u, PetscS
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-// The energy the sponge takes out in one step without source:
-//   E^{n+1/2} - E^{n-1/2} = -hx hy sum sigma (u^{n+1} - u^{n-1})^2 / (4 dt)
-// holds exactly for the leapfrog (take the update times u^{n+1} - u^{n-1}),
+// The energy balance of one leapfrog step: take the update times
+// (u^{n+1} - u^{n-1})/2 and sum, and what is left is exactly
+//   E^{n+1/2} - E^{n-1/2} = -D^n + S^n,
+//   D^n = hx hy sum sigma (u^{n+1} - u^{n-1})^2 / (4 dt)   what the sponge takes out,
+//   S^n = hx hy sum s^n (u^{n+1} - u^{n-1}) / 2          what the source puts in,
 // so the program checks it to round-off.  uold is u^{n-1}.  Collective.
 static inline PetscErrorCode Dissipation(DMDALocalInfo* info, PetscScalar** uold, PetscScalar** unew,
                                          const AppCtx* user, PetscReal* dissipated)
@@ -149,5 +151,28 @@ static inline PetscErrorCode Dissipation(DMDALocalInfo* info, PetscScalar** uold
     }
   PetscCallMPI(MPI_Allreduce(&loc, &glob, 1, MPIU_REAL, MPI_SUM, PETSC_COMM_WORLD));
   *dissipated = glob * user->hx * user->hy / (4.0 * user->dt);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// S^n of the balance above: the work of the source at time t = n dt.  Collective.
+static inline PetscErrorCode SourceWork(DMDALocalInfo* info, PetscScalar** uold, PetscScalar** unew, PetscReal t,
+                                        const AppCtx* user, PetscReal* work)
+{
+  const PetscReal st = SourceTime(t, user);
+  PetscReal       loc = 0.0, glob = 0.0;
+
+  PetscFunctionBeginUser;
+  if (st != 0.0) {
+    PetscInt i0, i1, j0, j1;
+    SourceBox(user, &i0, &i1, &j0, &j1);
+    const PetscReal R2 = user->radius * user->radius;
+    for (PetscInt j = PetscMax(j0, info->ys); j <= PetscMin(j1, info->ys + info->ym - 1); ++j)
+      for (PetscInt i = PetscMax(i0, info->xs); i <= PetscMin(i1, info->xs + info->xm - 1); ++i) {
+        const PetscReal dx = (i - user->sx) * user->hx, dy = (j - user->sy) * user->hy;
+        loc += user->amplitude * st * std::exp(-(dx * dx + dy * dy) / R2) * PetscRealPart(unew[j][i] - uold[j][i]);
+      }
+  }
+  PetscCallMPI(MPI_Allreduce(&loc, &glob, 1, MPIU_REAL, MPI_SUM, PETSC_COMM_WORLD));
+  *work = 0.5 * glob * user->hx * user->hy;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
