@@ -244,15 +244,21 @@ assert_no_leak() {
   assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
 }
 
-@test "09 exercise: builds and runs as given" {
+@test "09 exercise: make check fails unsolved, naming step 1; no program says PASS" {
   skip_in_check
   build "$EX"
-  for prog in t2_fit t2_map t2_extensions; do
-    local args=""
-    [ "$prog" = t2_map ] && args="-n 16"
-    [ "$prog" = t2_extensions ] && args="-draws 20"
-    mpirun 2 "$(bin "$EX" "$prog")" $args -malloc_dump
-    assert_success
-    assert_no_leak
-  done
+  exercise_fails_unsolved
+  exercise_never_passes t2_fit
+  exercise_never_passes t2_map -n 16
+  exercise_never_passes t2_extensions -draws 20
+}
+
+@test "09 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "09 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

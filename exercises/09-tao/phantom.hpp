@@ -4,12 +4,13 @@
 // the one lesson 07 reconstructs) is ten ellipses on the square [-1, 1]^2.
 // Lesson 07 needs its grey values; this lesson needs its *regions*: a pixel
 // belongs to the last ellipse in the table that contains it, and each region
-// is given a tissue with its own (A, T2) from the workshop's table.  Kept in
+// is given a tissue with its own (A, T2), typical values for each.  Kept in
 // this folder so the lesson stands on its own.
 #pragma once
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace phantom {
 
@@ -41,7 +42,7 @@ inline const char* TissueName(int t)
   return names[t];
 }
 
-// (A, T2 in ms) per tissue, within the workshop's ranges: bone 1-10 ms,
+// (A, T2 in ms) per tissue, within the usual ranges: bone 1-10 ms,
 // muscle 40-60 ms, grey matter 80-100 ms, oedema 150-300 ms.  A is the
 // relative proton density.  Background has no signal and is not fitted.
 inline constexpr double kAmp[kTissues] = {0.0, 0.5, 0.8, 1.0, 1.1};
@@ -75,6 +76,18 @@ inline int TissueAt(int i, int j, int n)
   const double y = 1.0 - (2.0 * i + 1.0) / n;
   const int    r = Region(x, y);
   return r == 0 ? kBackground : kRegionTissue[r - 1];
+}
+
+// The tissue of every voxel of the n x n slice (row by row), and the list of
+// the voxels inside the head (tissue other than background), in order.
+inline void HeadVoxels(int n, std::vector<int>* tissue, std::vector<long>* head)
+{
+  tissue->resize(static_cast<std::size_t>(n) * n);
+  head->clear();
+  for (long v = 0; v < static_cast<long>(n) * n; ++v) {
+    (*tissue)[v] = TissueAt(static_cast<int>(v / n), static_cast<int>(v % n), n);
+    if ((*tissue)[v] != kBackground) head->push_back(v);
+  }
 }
 
 }  // namespace phantom

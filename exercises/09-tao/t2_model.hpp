@@ -12,6 +12,7 @@
 #include <Random123/boxmuller.hpp>
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -19,7 +20,7 @@
 
 namespace t2 {
 
-// The workshop's echo times in ms: a typical clinical multi-echo sequence.
+// The echo times in ms: a typical clinical multi-echo sequence.
 inline const std::vector<double> kEchoTimes = {10, 20, 40, 60, 80, 120, 160, 200, 240, 280};
 
 // One Gaussian number N(0, 1) for (seed, voxel, echo, draw).  Philox is a
@@ -179,6 +180,26 @@ inline bool GaussNewtonSd(const std::vector<double>& t, const std::vector<double
     sd[a] = sigma * std::sqrt(e[a]);  // e = column a of H^{-1}; e[a] = (H^{-1})_aa
   }
   return true;
+}
+
+// A start for the fit without iterating: ln S_i = ln A - t_i / T2 is a
+// straight line in t, so a weighted linear fit of ln S against t (weights
+// S_i^2, since the noise in ln S is sigma / S) gives (A, T2) in one pass.
+// Echoes with S_i <= 0 (noise only) are left out; without a usable slope the
+// fixed start (0.8, 50 ms) is returned.
+inline void LogLinearStart(const std::vector<double>& t, const double* s, double* p)
+{
+  double sw = 0, st = 0, sy = 0, stt = 0, sty = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (s[i] <= 0) continue;
+    const double w = s[i] * s[i], y = std::log(s[i]);
+    sw += w; st += w * t[i]; sy += w * y; stt += w * t[i] * t[i]; sty += w * t[i] * y;
+  }
+  const double det   = sw * stt - st * st;
+  const double slope = det > 0 ? (sw * sty - st * sy) / det : 0.0;
+  if (!(slope < 0)) { p[0] = 0.8; p[1] = 50.0; return; }
+  p[0] = std::exp((sy - slope * st) / sw);
+  p[1] = std::min(std::max(-1.0 / slope, 1.0), 1e4);
 }
 
 }  // namespace t2

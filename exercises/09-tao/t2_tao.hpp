@@ -1,100 +1,88 @@
-// t2_tao.hpp — the objective, gradient and Hessian that TAO calls (lesson 09).
+// t2_tao.hpp — lesson 09's optimiser: one Tao set up for the fits, and one
+// fit of one voxel.  All three programs (t2_fit, t2_map, t2_extensions) use it.
 //
-// One least-squares problem: fit a sum of exponentials
-//   m(t; p) = sum_k A_k exp(-t / T2_k),   p = (A_1, T2_1, A_2, T2_2, ...)
-// to the signal S_i at the echo times t_i by minimising
-//   f(p) = 1/2 sum_i r_i^2,   r_i = m(t_i; p) - S_i,
-//   df/dA_k  = sum_i r_i e_ik,                 e_ik = exp(-t_i / T2_k)
-//   df/dT2_k = sum_i r_i A_k e_ik t_i / T2_k^2.
-// The context points at the voxel being fitted, so one Tao can fit voxel
-// after voxel: the caller only moves `signal` and calls TaoSolve again.
+// Tao minimises f(p) (t2_objective.hpp) over the parameters p = (A, T2) (or
+// (A1, T21, A2, T22)) from a start, with the method of -tao_type, until the
+// gradient is small.  One Tao serves any number of voxels: point the context
+// at the next voxel's signal and call FitVoxel again.
 #pragma once
 
 #include <petsctao.h>
 
-#include <cmath>
-#include <vector>
+#include "t2_objective.hpp"
+#include "tao_checks.hpp"
 
-struct AppCtx {
-  const std::vector<double>* times  = nullptr;  // echo times t_i [ms]
-  const double*              signal = nullptr;  // S_i of the voxel being fitted
-  PetscInt                   nparam = 2;        // 2 (A, T2) or 4 (A1, T21, A2, T22)
-  long                       nfev   = 0;        // objective evaluations, for the statistics
+// How a program wants its fits done.
+struct TaoSettings {
+  TaoType       type   = TAOLMVM;  // the default method; -tao_type overrides it
+  PetscReal     gatol  = 1e-10;    // stop when |gradient| < gatol ...
+  PetscInt      max_it = 1000;     // ... or give up after max_it iterations
+  const double* lower  = nullptr;  // bounds of the parameters (nparam values each), or none
+  const double* upper  = nullptr;
 };
 
-// Objective and gradient in one pass: the exponentials are computed once and
-// serve both (TAO's line searches ask for both at every trial point).
-static PetscErrorCode FormFunctionGradient(Tao, Vec P, PetscReal* f, Vec G, void* ptr)
-{
-  AppCtx*            user = static_cast<AppCtx*>(ptr);
-  const PetscScalar* p;
-  PetscScalar*       g;
+inline PetscErrorCode SetBounds(Tao tao, Vec x, const TaoSettings& s);
 
+// One Tao for the fits of a program: its method, what to minimise, where to
+// start, when to stop, the bounds; then the command line has the last word.
+inline PetscErrorCode CreateTao(AppCtx* user, Vec x, Mat H, const TaoSettings& s, Tao* tao)
+{
   PetscFunctionBeginUser;
-  PetscCall(VecGetArrayRead(P, &p));
-  PetscCall(VecGetArray(G, &g));
-  const std::vector<double>& t = *user->times;
-  for (PetscInt k = 0; k < user->nparam; ++k) g[k] = 0.0;
-  double sum = 0.0;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    double e[2], r = -user->signal[i];
-    for (PetscInt k = 0; k < user->nparam; k += 2) {
-      e[k / 2] = std::exp(-t[i] / p[k + 1]);
-      r += p[k] * e[k / 2];
-    }
-    sum += r * r;
-    // TODO: add this echo's contribution to the gradient, for every
-    // compartment k (k = 0, 2, ...):  g[k] += df/dA_k,  g[k + 1] += df/dT2_k
-    // (the formulas are at the top of this file; e[k / 2] is exp(-t_i / T2_k)).
-    // Until then g stays 0, TAO stops at the start, and check = FAIL.
-    (void)r;
-  }
-  *f = 0.5 * sum;
-  ++user->nfev;
-  PetscCall(VecRestoreArray(G, &g));
-  PetscCall(VecRestoreArrayRead(P, &p));
-  PetscFunctionReturn(0);
+  // >>> step 1: create the optimiser and give it the problem
+  // TODO 1: create one Tao for this rank alone (PETSC_COMM_SELF: every rank
+  //         fits its own voxels) and give it the problem: the default method
+  //         s.type; the objective with its gradient (FormFunctionGradient) and
+  //         the Hessian (FormHessian, assembled into H), both with the context
+  //         `user`; and x, where each fit starts and ends.  Stop when
+  //         |gradient| < s.gatol (the two relative tolerances 0) or after
+  //         s.max_it iterations.  Last, let the command line (-tao_type,
+  //         -tao_max_it, ...) override any of it.
+  //         Hint: TaoCreate, TaoSetType, TaoSetObjectiveAndGradient,
+  //         TaoSetHessian, TaoSetSolution, TaoSetTolerances,
+  //         TaoSetMaximumIterations, TaoSetFromOptions.
+  *tao = NULL;  // placeholder: no optimiser yet
+  // <<< step 1
+  PetscCall(CheckTaoType(*tao));  // one error line for a method that cannot fit this problem
+  if (s.lower) PetscCall(SetBounds(*tao, x, s));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-// The exact Hessian, for the Newton-type solvers (-tao_type nls, tron, ...):
-//   H = J^T J + sum_i r_i Hess(m_i),
-// where the second derivatives of m_i couple only A_k and T2_k of the same
-// compartment:  d2m/dA dT2 = e t/T2^2,  d2m/dT2^2 = A e (t^2/T2^4 - 2 t/T2^3).
-static PetscErrorCode FormHessian(Tao, Vec P, Mat H, Mat, void* ptr)
+// Fit the voxel user->signal points at, from `start`; the fitted parameters
+// go to p.  reason > 0: Tao converged; <= 0: it stopped without converging.
+inline PetscErrorCode FitVoxel(Tao tao, Vec x, const double* start, double* p, TaoConvergedReason* reason)
 {
-  AppCtx*            user = static_cast<AppCtx*>(ptr);
-  const PetscScalar* p;
-  const PetscInt     n = user->nparam;
-  std::vector<PetscScalar> h(n * n, 0.0);
-  std::vector<PetscInt>    idx(n);
+  PetscInt     n;
+  PetscScalar* xa;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetArrayRead(P, &p));
-  const std::vector<double>& t = *user->times;
-  std::vector<double>        J(n);
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    double r = -user->signal[i];
-    for (PetscInt k = 0; k < n; k += 2) {
-      const double e = std::exp(-t[i] / p[k + 1]), T = p[k + 1];
-      r += p[k] * e;
-      J[k]     = e;
-      J[k + 1] = p[k] * e * t[i] / (T * T);
-    }
-    for (PetscInt a = 0; a < n; ++a)
-      for (PetscInt b = 0; b < n; ++b) h[a * n + b] += J[a] * J[b];
-    for (PetscInt k = 0; k < n; k += 2) {
-      const double e = std::exp(-t[i] / p[k + 1]), T = p[k + 1];
-      const double cross = e * t[i] / (T * T);
-      const double tt    = p[k] * e * (t[i] * t[i] / (T * T * T * T) - 2.0 * t[i] / (T * T * T));
-      h[k * n + k + 1] += r * cross;
-      h[(k + 1) * n + k] += r * cross;
-      h[(k + 1) * n + k + 1] += r * tt;
-    }
-  }
-  PetscCall(VecRestoreArrayRead(P, &p));
-  for (PetscInt a = 0; a < n; ++a) idx[a] = a;
-  PetscCall(MatSetValues(H, n, idx.data(), n, idx.data(), h.data(), INSERT_VALUES));
-  PetscCall(MatAssemblyBegin(H, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(H, MAT_FINAL_ASSEMBLY));
-  PetscFunctionReturn(0);
+  PetscCall(VecGetLocalSize(x, &n));
+  PetscCall(VecGetArray(x, &xa));
+  for (PetscInt k = 0; k < n; ++k) xa[k] = start[k];
+  PetscCall(VecRestoreArray(x, &xa));
+  // >>> step 2: solve, and ask Tao why it stopped
+  // TODO 2: run the optimiser from x (the start is already in it), then ask
+  //         it why it stopped and put that in *reason (> 0: it converged).
+  //         Hint: TaoSolve, TaoGetConvergedReason.
+  *reason = TAO_CONTINUE_ITERATING;  // placeholder: not solved
+  // <<< step 2
+  PetscCall(VecGetArray(x, &xa));
+  for (PetscInt k = 0; k < n; ++k) p[k] = PetscRealPart(xa[k]);
+  PetscCall(VecRestoreArray(x, &xa));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// The physical bounds s.lower <= p <= s.upper (e.g. A >= 0, T2 >= 1 ms).
+inline PetscErrorCode SetBounds(Tao tao, Vec x, const TaoSettings& s)
+{
+  PetscFunctionBeginUser;
+  // >>> step 3: keep the parameters physical
+  // TODO 3: give Tao the bounds s.lower[k] <= p_k <= s.upper[k]: two vectors
+  //         shaped like x, filled from s.lower and s.upper.  Tao keeps its own
+  //         reference to them, so destroy yours afterwards (-malloc_dump
+  //         reports a vector nobody destroyed).
+  //         Hint: VecDuplicate, VecSetValue, VecAssemblyBegin/End,
+  //         TaoSetVariableBounds, VecDestroy.
+  (void)tao, (void)x;  // placeholder: no bounds
+  // <<< step 3
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
