@@ -28,7 +28,7 @@ step 3 "deadlock --mode nonblocking: MPI_Irecv, MPI_Isend, then MPI_Waitall"
 fix 3 nonblocking --bytes $MIB8
 
 step 4 "threshold: bisection down to one byte"
-launch 2 threshold --timeout 0.2
+launch 2 threshold
 expect_size 2
 expect_line '^blocks_at_bytes = [0-9]+$' "the unsafe exchange should block at some size up to 16 MiB"
 if ! failed; then
