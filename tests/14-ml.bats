@@ -237,15 +237,20 @@ LN2=0.693147180559945
   assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
 }
 
-@test "14 exercise: builds and runs as given" {
+@test "14 exercise: make check fails unsolved, naming step 1; no program says PASS" {
   skip_in_check
   build "$EX"
-  mpirun 2 "$(bin "$EX" logreg)" -samples 500 -epochs 2 -malloc_dump
-  assert_success
-  assert_size 2
-  assert_no_leak
-  mpirun 2 "$(bin "$EX" mlp_tao)" -samples 200 -tao_max_it 3 -malloc_dump
-  assert_success
-  assert_size 2
-  assert_no_leak
+  exercise_fails_unsolved
+  exercise_never_passes logreg -samples 500 -epochs 2
+  exercise_never_passes mlp_tao -samples 200 -tao_max_it 3
+}
+
+@test "14 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "14 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }
