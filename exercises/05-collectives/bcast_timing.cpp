@@ -91,13 +91,15 @@ static std::string library_name()
   return v.find("Open MPI") != std::string::npos ? "Open MPI" : "other";
 }
 
-// The --csv file, opened by rank 0 (nullptr without --csv); stops every rank if it cannot.
+// The --csv file, opened by rank 0 (nullptr without --csv) under a temporary
+// name, FILE.part, renamed when the table is complete, so that a run that is
+// stopped never leaves half a table.  Stops every rank if it cannot.
 static FILE* open_csv(const std::string& csv, int rank)
 {
   FILE* out = nullptr;
   int opened = 1;
   if (rank == 0 && !csv.empty()) {
-    out = std::fopen(csv.c_str(), "w");
+    out = std::fopen((csv + ".part").c_str(), "w");
     opened = out != nullptr;
   }
   MPI_Bcast(&opened, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -181,7 +183,8 @@ int main(int argc, char** argv)
   MPI_Allreduce(bad, bad_total, 2, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
   const bool passed = bad_total[0] + bad_total[1] == 0;
   if (rank == 0) {
-    if (out) std::fclose(out);
+    if (out && (std::fclose(out) != 0 || std::rename((csv + ".part").c_str(), csv.c_str()) != 0))
+      std::fprintf(stderr, "warning: could not write %s\n", csv.c_str());
     std::printf("mpi = %s\nsize = %d\nsizes = %ld\n", lib.c_str(), size, n_sizes);
     std::printf("buffers_checked = %ld\n", s * (size - 1));
     std::printf("bad_buffers = %ld\n", bad_total[0] + bad_total[1]);
