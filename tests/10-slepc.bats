@@ -304,12 +304,20 @@ assert_modes() {
   assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
 }
 
-@test "10 exercise: builds and runs as given, no leak" {
+@test "10 exercise: make check fails unsolved, naming step 1; the program never says PASS" {
   skip_in_check
   build "$EX"
-  mpirun 2 "$(bin "$EX" bridge_modes)" -malloc_dump
-  assert_ok 2
-  assert_no_leak
-  run value check
-  assert_output --regexp '^(PASS|FAIL)$'
+  exercise_fails_unsolved
+  exercise_never_passes bridge_modes
+  exercise_never_passes bridge_modes -nx 9 -ny 7 -nev 3
+}
+
+@test "10 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "10 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

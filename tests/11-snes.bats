@@ -221,13 +221,22 @@ ex5() {
   assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
 }
 
-@test "11 exercise: builds and runs as given" {
+@test "11 exercise: make check fails unsolved, naming step 1; the program never says PASS" {
   skip_in_check
   build "$EX"
-  mpirun 2 "$(bin "$EX" bratu)" -nx 17 -ny 17 -malloc_dump
-  assert_success
-  assert_no_leak
-  assert_size 2
+  exercise_fails_unsolved
+  exercise_never_passes bratu -nx 17 -ny 17
+  exercise_never_passes bratu -nx 17 -ny 17 -lambda 0
+}
+
+@test "11 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "11 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }
 
 @test "11 bench.sh runs (small grids) and reports the median pair against ex5" {

@@ -215,11 +215,20 @@ assert_no_leak() {
   assert_output --partial 'uses PETSc, which Debian builds on Open MPI: MPI=mpich is not possible'
 }
 
-@test "12 exercise: builds and runs as given" {
+@test "12 exercise: make check fails unsolved, naming step 1; the program never says PASS" {
   skip_in_check
   build "$EX"
-  mpirun 2 "$(bin "$EX" grid)" -nx 12 -ny 8 -malloc_dump
-  assert_success
-  assert_no_leak
-  assert_size 2
+  exercise_fails_unsolved
+  exercise_never_passes grid -nx 12 -ny 8
+  exercise_never_passes grid -nx 12 -ny 8 -load 0 -g_ground 0
+}
+
+@test "12 exercise: with the solution's step blocks, make check passes every step" {
+  skip_in_check
+  exercise_passes_solved
+}
+
+@test "12 exercise: differs from the solution only inside the step blocks" {
+  skip_in_check
+  exercise_matches_solution
 }

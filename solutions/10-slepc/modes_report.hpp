@@ -25,7 +25,7 @@ struct Modes {
 
 // Keep one eigenpair: λ, and the vector x gathered on rank 0 in the natural
 // order i + nx*j (the DMDA numbers the nodes rank by rank).
-static PetscErrorCode KeepMode(DM da, PetscScalar lambda, Vec x, Modes* modes)
+static inline PetscErrorCode KeepMode(DM da, PetscScalar lambda, Vec x, Modes* modes)
 {
   Vec                    natural, on_zero;
   VecScatter             to_zero;
@@ -233,7 +233,7 @@ static PetscErrorCode ReportModes(EPS eps, const AppCtx* user, const Modes* mode
   if (user->modes_file[0] != '\0' && nshow > 0) PetscCall(WriteModes(user, modes, order, exact, nshow));
 
   // Only rank 0 has the shapes; it decides, and every rank learns the verdict.
-  ok = modes->nconv >= s.nev && nshow >= s.nev && max_rel <= 1e-8 && max_res <= 1e-8 && max_shape <= 1e-6;
+  ok = s.nev > 0 && modes->nconv >= s.nev && nshow >= s.nev && max_rel <= 1e-8 && max_res <= 1e-8 && max_shape <= 1e-6;
   PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, PETSC_COMM_WORLD));
   *pass = ok ? PETSC_TRUE : PETSC_FALSE;
 

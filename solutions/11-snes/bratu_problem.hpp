@@ -136,7 +136,7 @@ static PetscErrorCode FormInitialGuess(DM da, const AppCtx* user, Vec X)
 // the Jacobian stays symmetric (CG and multigrid like that).  Only P (the
 // matrix the preconditioner is built from) is filled; with
 // -snes_mf_operator, J is PETSc's matrix-free operator.
-static PetscErrorCode FormJacobianLocal(DMDALocalInfo* info, PetscScalar** x, Mat J, Mat P, AppCtx* user)
+static inline PetscErrorCode FormJacobianLocal(DMDALocalInfo* info, PetscScalar** x, Mat J, Mat P, AppCtx* user)
 {
   PetscFunctionBeginUser;
   const PetscReal hx = 1.0 / (PetscReal)(info->mx - 1), hy = 1.0 / (PetscReal)(info->my - 1);

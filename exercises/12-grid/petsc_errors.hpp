@@ -1,0 +1,82 @@
+// petsc_errors.hpp — one clear line for a mistake in the options, and a
+// warning for an option nobody read.  Used by every PETSc program of the course.
+//
+// The course keeps one copy in common/petsc_errors.hpp; `make sync` at the
+// course root copies it into every PETSc lesson folder.  Edit it there.
+//
+// PETSc reports an error with a traceback from every rank: right for a bug,
+// too much for a misspelt `-ksp_type bogus`, `-n abc` or `-da_processors_x 3`
+// on 2 ranks.  After PetscInitialize:
+//
+//   PetscCall(PetscPushErrorHandler(UserInputErrorHandler, NULL));
+//
+// An error whose code says the input was wrong (an unknown type, a value out
+// of range, PETSC_ERR_USER_INPUT from the program's own PetscCheck) is printed
+// once, by rank 0, as `error: MESSAGE`, and every rank that meets it exits with
+// status 1 there and then.  (Returning it to main would make PETSc call
+// MPI_Abort, whose notice is longer than the message.)  Options are the same on
+// every rank, so every rank meets the same error.  Any other error (a bug)
+// gets PETSc's usual traceback.
+//
+// Before PetscFinalize, WarnUnusedOptions() prints one line per option that
+// nothing read (`-ksp_tpye gmres`): Debian's optimised PETSc says nothing.
+#pragma once
+
+#include <petscsys.h>
+#include <petscversion.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+#if !PETSC_VERSION_GE(3, 19, 0)
+  #define PETSC_SUCCESS ((PetscErrorCode)0)   // 3.19 named the success code
+#endif
+
+static inline PetscBool IsUserInputError(PetscErrorCode n)
+{
+  return (n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_ARG_UNKNOWN_TYPE || n == PETSC_ERR_ARG_OUTOFRANGE ||
+          n == PETSC_ERR_ARG_WRONG || n == PETSC_ERR_ARG_INCOMP || n == PETSC_ERR_ARG_SIZ)
+           ? PETSC_TRUE
+           : PETSC_FALSE;
+}
+
+static PetscErrorCode UserInputErrorHandler(MPI_Comm comm, int line, const char* fun, const char* file,
+                                            PetscErrorCode n, PetscErrorType p, const char* mess, void* ctx)
+{
+  if (p != PETSC_ERROR_INITIAL || !IsUserInputError(n))
+    return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    std::fprintf(stderr, "error: %s\n", mess ? mess : "bad input");
+    std::fflush(stderr);
+  } else {
+    usleep(300000);   // let rank 0 print before the launcher stops the job
+  }
+  std::exit(1);
+}
+
+// One line `WARNING! option -NAME [VALUE] was never used (misspelt?)` per
+// option that nothing read, on stderr from rank 0.  Call it after the last
+// object is destroyed and just before PetscFinalize.
+static inline PetscErrorCode WarnUnusedOptions(void)
+{
+  PetscBool asked = PETSC_FALSE, view = PETSC_FALSE;
+  PetscInt  n     = 0;
+  char    **names = NULL, **values = NULL;
+
+  PetscFunctionBeginUser;
+  // With an explicit -options_left (or -options_left 0), PETSc reports at
+  // PetscFinalize itself (or was told not to).
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-options_left", &asked));
+  if (asked) PetscFunctionReturn(PETSC_SUCCESS);
+  // -options_view is read by PetscFinalize, after this check: mark it as used.
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-options_view", &view));
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; ++i)
+    PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "WARNING! option -%s%s%s was never used (misspelt?)\n",
+                           names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
