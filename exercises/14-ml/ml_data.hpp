@@ -12,7 +12,7 @@
 // turns into four normals.  No generator state is carried from one number to
 // the next, so rank r can produce sample i without producing samples 0..i-1,
 // and sample i is the same whether it lives on rank 0 of 1 or rank 3 of 4.
-// Seeding a stateful generator with the rank (the workshop's way) gives each
+// Seeding a stateful generator with the rank (a common shortcut) gives each
 // NP a different data set, and so a different answer.
 //
 // Each rank owns one contiguous block of samples, split as PETSc's

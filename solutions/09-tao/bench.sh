@@ -2,7 +2,7 @@
 # bench.sh — the measurements behind lesson 09's page (run by `make bench`).
 #   1. t2_map, 256 x 256, one Tao per rank (the anchor), NP = 1 and 2, best of 3.
 #   2. t2_map, 64 x 64 with -tao_per_voxel: a new Tao for every voxel, NP = 1 and 2.
-#   3. The workshop's way: one process launch and one TAO solve per voxel
+#   3. One process launch and one Tao solve per voxel
 #      (mpiexec -n 1 t2_fit), LAUNCHES times, wall clock per launch.
 #   -> $DATA/09-tao-throughput.csv (method, np, voxels, time_s, voxels_per_s,
 #      us_per_voxel, cost_ratio = cost per voxel / the anchor's at NP=1)
@@ -63,7 +63,7 @@ for ((k = 0; k < LAUNCHES; k++)); do
   run 1 "$BUILD/t2_fit" -seed "$k" | grep -q '^check = PASS' || { echo "t2_fit failed"; exit 1; }
 done
 end=$(date +%s.%N)
-row "one process per voxel (workshop)" 1 "$LAUNCHES" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')"
+row "one process per voxel" 1 "$LAUNCHES" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')"
 echo "wrote $csv"
 
 run 2 "$BUILD/t2_map" -n 128 -map_csv "$DATA/09-tao-map-fit.csv" -truth_csv "$DATA/09-tao-map-true.csv" | grep -q '^check = PASS'
