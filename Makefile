@@ -15,7 +15,7 @@ SBATCH  ?= sbatch
 # LESSON=02 and LESSON=02-hello both name lesson 02-hello.
 L := $(firstword $(filter $(LESSON) $(LESSON)-%,$(LESSONS)))
 
-.PHONY: simulate test-container sync help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
+.PHONY: simulate cluster-up cluster-down test-container sync help deps all test site run-lesson check-lesson verify bench bench-report submit sbatch test-fresh clean lessons
 .DEFAULT_GOAL := help
 
 help:
@@ -38,6 +38,7 @@ help:
 	@echo "  make sbatch LESSON=02 NP=4        print the job script and the sbatch line, submit nothing"
 	@echo "  make simulate LESSON=08 NP=256    run a lesson's MPI program on a simulated cluster (SimGrid SMPI)"
 	@echo "       [PLATFORM=hpc|ethernet|this-machine|file.xml] [PROG=name] [ARGS=\"...\"] [VARIANT=...]"
+	@echo "  make cluster-up / cluster-down    start / stop a practice Slurm cluster on this machine (4 CPUs)"
 	@echo "  make clean                        remove builds and the site"
 	@echo
 	@$(MAKE) --no-print-directory lessons
@@ -155,6 +156,13 @@ simulate:
 	$(need-lesson)
 	@$(MAKE) --no-print-directory -C $(VARIANT)s/$(L) simulate NP=$(NP) \
 	   $(if $(PROG),PROG=$(PROG)) $(if $(PLATFORM),PLATFORM=$(PLATFORM)) ARGS='$(ARGS)'
+
+# A practice Slurm cluster (one node, 4 CPUs) for learners: simulate/practice-cluster.sh.
+cluster-up:
+	@simulate/practice-cluster.sh up
+
+cluster-down:
+	@simulate/practice-cluster.sh down
 
 clean:
 	@for l in $(LESSONS); do \
