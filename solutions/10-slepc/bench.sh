@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench.sh — the measurements behind lesson 10's page (run by `make bench`).
-#   1. Eigensolve time (EPSSolve, the program's time_s) of the 4 lowest modes
+#   1. Eigensolve time (the program's time_s: EPSSolve and reading the modes) of the 4 lowest modes
 #      against grid size, for three inner solvers of shift-and-invert:
 #        cg+bjacobi  the program's default (CG, block Jacobi / ILU(0)),
 #        cg+gamg     CG with PETSc's algebraic multigrid,
