@@ -1,8 +1,24 @@
 #!/usr/bin/env bats
 # The Sphinx site builds with warnings as errors, and every lesson has a page,
-# a figure and both code variants on it.
+# a figure and both code variants on it; the course's directives (site/_ext/
+# course.py) render, run real programs and hide solutions on request; every
+# page is linked from the index; and every lesson page has the learner-first
+# shape (time budget, tested output, quiz with answers, key points) and never
+# speaks about the course's own making.
+#
+# The tests tagged `lesson-pages` check the lesson pages themselves
+# (lessons/NN-*.rst) and name every page that lacks something; they pass once
+# every lesson page is in the learner-first shape.  To run the others only:
+#   bats --filter-tags '!lesson-pages' tests/site.bats
 
-setup() { load helpers; }
+setup() {
+  load helpers
+  HTML="$COURSE_ROOT/site/_build/html"                    # make site
+  HIDDEN="$COURSE_ROOT/site/_build/html-no-solutions"     # make site SOLUTIONS=hide
+}
+
+# lesson_pages: the lesson pages, lessons/NN-slug.rst (00-15, and 16, 17 when written).
+lesson_pages() { (cd "$COURSE_ROOT/lessons" && ls [0-9][0-9]-*.rst | sed 's/\.rst$//'); }
 
 @test "site: make site builds with -W" {
   run make -C "$COURSE_ROOT" site
@@ -11,21 +27,262 @@ setup() { load helpers; }
   [ -f "$COURSE_ROOT/site/_build/html/api.html" ]
 }
 
-@test "site: every lesson page exists, has a figure, and shows exercise and solution" {
+@test "site: make site SOLUTIONS=hide builds the copy without solutions beside the full site" {
+  run make -C "$COURSE_ROOT" site SOLUTIONS=hide
+  assert_success
+  assert_output --partial "site/_build/html-no-solutions/index.html"
+  [ -f "$HIDDEN/index.html" ]
+  [ -f "$HTML/index.html" ]
+  # the page sources (which name the solution files) are not copied into it
+  [ ! -d "$HIDDEN/_sources" ]
+  run make -C "$COURSE_ROOT" site SOLUTIONS=maybe
+  assert_failure
+  assert_output --partial "SOLUTIONS=maybe: use show or hide"
+}
+
+# bats test_tags=lesson-pages
+@test "lesson pages: every lesson has a page with a figure, the exercise's code and the solution's" {
+  local d l page lacks=()
   for d in "$COURSE_ROOT"/solutions/[0-9][0-9]-*/; do
     l="$(basename "$d")"
-    page="$COURSE_ROOT/site/_build/html/$l.html"
-    [ -f "$page" ] || { echo "no page for $l"; return 1; }
-    # 16-debugging is about tools whose output is text: its pictures are the tools' reports.
-    [ "$l" = 16-debugging ] || grep -q '<img' "$page" || { echo "no figure on $l"; return 1; }
-    grep -q "exercises/$l" "$COURSE_ROOT/lessons/$l.rst" || { echo "$l shows no exercise code"; return 1; }
-    grep -qE "solutions/$l|^\.\. solution::" "$COURSE_ROOT/lessons/$l.rst" || { echo "$l shows no solution code"; return 1; }
+    page="$HTML/$l.html"
+    [ -f "$page" ] || { lacks+=("$l: no page"); continue; }
+    grep -q '<img' "$page" || lacks+=("$l: no figure")
+    grep -q "exercises/$l" "$COURSE_ROOT/lessons/$l.rst" || lacks+=("$l: no exercise code")
+    grep -q "solutions/$l" "$COURSE_ROOT/lessons/$l.rst" || lacks+=("$l: no solution code")
   done
+  [ ${#lacks[@]} -eq 0 ] || { printf '%s\n' "${lacks[@]}"; return 1; }
 }
 
 @test "site: formulas use the MathJax shipped with the site (renders offline)" {
   [ -f "$COURSE_ROOT/site/_build/html/_static/mathjax/MathJax.js" ]
   grep -q '_static/mathjax/MathJax.js' "$COURSE_ROOT/site/_build/html/03-send-recv.html"
+}
+
+# ---- the course's directives (site/_ext/course.py) -------------------------
+
+@test "site: every page is linked from the index, the concepts page first" {
+  local page missing=()
+  local article
+  article="$(sed -n '/<article/,/<\/article>/p' "$HTML/index.html")"
+  for page in $(cd "$COURSE_ROOT/lessons" && ls *.rst | sed 's/\.rst$//'); do
+    [ "$page" = index ] && continue
+    grep -q "href=\"$page.html" <<< "$article" || missing+=("$page")
+  done
+  [ ${#missing[@]} -eq 0 ] || { echo "not linked from the index page's text: ${missing[*]}"; return 1; }
+  # the concepts page comes before lesson 00 in the learning path
+  local first
+  first="$(grep -o 'href="\(concepts\|00-environment\)\.html' <<< "$article" | head -1)"
+  [ "$first" = 'href="concepts.html' ] || { echo "the index links $first before concepts.html"; return 1; }
+}
+
+@test "site: course-run, solution and answer render on the instructors page" {
+  run /usr/bin/python3 - "$HTML/instructors.html" <<'PY'
+import html, re, sys
+s = open(sys.argv[1]).read()
+runs = re.findall(r'<div class="course-run[^"]*">(.*?)</pre>', s, re.S)
+text = [html.unescape(re.sub(r"<[^>]+>", "", r)) for r in runs]
+assert len(runs) >= 2, f"{len(runs)} course-run blocks"
+assert text[0].startswith("$ make run PROG=hello NP=2\n"), text[0][:80]
+assert "check = PASS" in text[0] and "size = 2" in text[0], text[0]
+assert 'ARGS="--root 5"' in text[1] and "error: --root 5" in text[1], text[1]
+assert "prterun" not in text[1] and "make: ***" not in text[1], text[1]
+sol = re.findall(r'<details class="course-solution"><summary>(.*?)</summary>(.*?)</details>', s, re.S)
+assert sol and sol[0][0].startswith("Show the solution"), sol[:1]
+assert "&gt;&gt;&gt; step 4" in sol[0][1], "the solution's code is not inside its <details>"
+ans = re.findall(r'<details class="course-answer"><summary>Answer</summary>(.*?)</details>', s, re.S)
+assert ans and "size = 1" in html.unescape(re.sub(r"<[^>]+>", "", ans[0])), ans[:1]
+print("ok")
+PY
+  assert_success
+  assert_output ok
+}
+
+# A small Sphinx project in a temporary folder that loads the extension: the
+# behaviour of course-run without building the whole site.
+mini_site() {
+  MINI="$(mktemp -d /tmp/course-mini.XXXXXX)"
+  cat > "$MINI/conf.py" <<PY
+import sys
+sys.path.insert(0, "$COURSE_ROOT/site/_ext")
+extensions = ["course"]
+PY
+  printf 'Mini\n====\n\n%s\n' "$1" > "$MINI/index.rst"
+}
+mini_build() { run sphinx-build -W --keep-going -b html "$MINI" "$MINI/_build" < /dev/null; }
+
+@test "site: course-run fails the -W build when the program fails, and when an expected failure passes" {
+  mini_site '.. course-run:: 02-hello hello_root 2 --root 5'
+  mini_build
+  assert_failure
+  assert_output --partial 'course-run: `make run PROG=hello_root NP=2 ARGS="--root 5"` in solutions/02-hello exited with status'
+  assert_output --partial 'error: --root 5 does not exist'
+  printf 'Mini\n====\n\n.. course-run:: 02-hello hello 1\n   :expect-fail:\n' > "$MINI/index.rst"
+  mini_build
+  assert_failure
+  assert_output --partial 'was expected to fail (:expect-fail:) but exited with status 0'
+  printf 'Mini\n====\n\n.. course-run:: 99-nothing hello 1\n' > "$MINI/index.rst"
+  mini_build
+  assert_failure
+  assert_output --partial 'no lesson folder solutions/99-nothing'
+  rm -rf "$MINI"
+}
+
+@test "site: course-run runs again on every build (nothing cached) and shows the exercise with :variant:" {
+  mini_site '.. course-run:: 02-hello hello 1'
+  mini_build
+  assert_success
+  grep -q 'check = PASS' "$MINI/_build/index.html"
+  # nothing changed, yet the page is read (and the program run) again
+  mini_build
+  assert_success
+  assert_output --regexp 'updating environment: .*1 changed'
+  printf 'Mini\n====\n\n.. course-run:: 02-hello hello 2\n   :variant: exercise\n   :expect-fail:\n' > "$MINI/index.rst"
+  mini_build
+  assert_success
+  ! grep -q 'check = PASS' "$MINI/_build/index.html"
+  rm -rf "$MINI"
+}
+
+@test "site: SOLUTIONS=hide hides every solution block, and the full site shows each one" {
+  [ -f "$HIDDEN/index.html" ] || { echo "no copy without solutions: the SOLUTIONS=hide test above failed"; return 1; }
+  run /usr/bin/python3 - "$COURSE_ROOT/lessons" "$HTML" "$HIDDEN" <<'PY'
+import re, sys
+from pathlib import Path
+lessons, full, hidden = (Path(a) for a in sys.argv[1:])
+bad, total = [], 0
+for rst in sorted(lessons.glob("*.rst")):
+    n = len(re.findall(r"^\s*\.\. solution::", rst.read_text(), re.M))
+    total += n
+    page = rst.stem + ".html"
+    f, h = (full / page).read_text(), (hidden / page).read_text()
+    shown = f.count('<details class="course-solution">')
+    notes = h.count('<p class="course-solution-hidden">')
+    left = h.count('<details class="course-solution">')
+    if shown != n or notes != n or left:
+        bad.append(f"{rst.stem}: {n} solution blocks, {shown} shown in the full site, "
+                   f"{notes} hidden and {left} still shown in the copy without solutions")
+print("\n".join(bad) or f"ok: {total} solution blocks")
+sys.exit(1 if bad else 0)
+PY
+  assert_success
+  assert_output --partial ok
+}
+
+# ---- lesson pages (lessons/NN-slug.rst): the learner-first shape --------------
+
+# bats test_tags=lesson-pages
+@test "lesson pages: none speaks about the course's making (seed, workshop, brief, earlier version)" {
+  # Only sources.rst credits the documents the course grew from.
+  local hits
+  hits="$(cd "$COURSE_ROOT/lessons" && grep -n -i -E \
+    "workshop|\bthe brief\b|\bbrief's|course brief|\bseed's\b|\bseed (lesson|code|program|document|material|example)|\bthe seed\b ?([^ =0-9(]|$)|earlier version|python original" \
+    $(ls *.rst | grep -v '^sources\.rst$') || true)"
+  [ -z "$hits" ] || {
+    echo "pages that mention the course's making (say it on sources.rst, or say it as physics/numerics):"
+    printf '%s\n' "$hits" | awk -F: '{print $1}' | sort | uniq -c | awk '{printf "  %s: %d lines\n", $2, $1}'
+    printf '%s\n' "$hits" | cut -c1-160
+    return 1; }
+}
+
+# bats test_tags=lesson-pages
+@test "lesson pages: each has a time budget, a course-run, a solution dropdown, a quiz with answers and key points" {
+  run /usr/bin/python3 - "$COURSE_ROOT/lessons" $(lesson_pages) <<'PY'
+import re, sys
+from pathlib import Path
+lessons, pages = Path(sys.argv[1]), sys.argv[2:]
+time_re = re.compile(r"^\.\. admonition:: Time\s*\n(?:\s*\n)*\s+[^\n]*?teaching\D{0,20}?\d+\s*min"
+                     r"[^\n]*?exercise\D{0,20}?\d+\s*min", re.M | re.I)
+report = []
+for page in pages:
+    text = (lessons / f"{page}.rst").read_text()
+    lacks = []
+    if not time_re.search(text):
+        lacks.append('time budget (".. admonition:: Time" + "Teaching N min · exercise N min.")')
+    if not re.search(r"^\s*\.\. course-run::", text, re.M):
+        lacks.append("course-run block")
+    if not re.search(r"^\s*\.\. solution::", text, re.M):
+        lacks.append("solution dropdown")
+    if not re.search(r"^Quiz\n[-=~^]{4,}\s*$", text, re.M):
+        lacks.append('"Quiz" section')
+    answers = len(re.findall(r"^\s*\.\. answer::", text, re.M))
+    if answers < 3:
+        lacks.append(f"3-5 quiz answers (has {answers})")
+    if not re.search(r"^Key points\n[-=~^]{4,}\s*$", text, re.M):
+        lacks.append('"Key points" section')
+    if lacks:
+        report.append(f"{page}: no " + "; no ".join(lacks))
+print("\n".join(report) or f"ok: {len(pages)} lesson pages")
+sys.exit(1 if report else 0)
+PY
+  assert_success
+}
+
+# bats test_tags=lesson-pages
+@test "lesson pages: each shows the output of a real run with check = PASS in the built site" {
+  run /usr/bin/python3 - "$HTML" $(lesson_pages) <<'PY'
+import html, re, sys
+from pathlib import Path
+site, pages = Path(sys.argv[1]), sys.argv[2:]
+report = []
+for page in pages:
+    path = site / f"{page}.html"
+    if not path.exists():
+        report.append(f"{page}: no page in the built site")
+        continue
+    runs = re.findall(r'<div class="course-run[^"]*">(.*?)</pre>', path.read_text(), re.S)
+    texts = [html.unescape(re.sub(r"<[^>]+>", "", r)) for r in runs]
+    if not runs:
+        report.append(f"{page}: no course-run output")
+    elif not any(re.search(r"^check = PASS$", t, re.M) for t in texts):
+        report.append(f"{page}: {len(runs)} course-run blocks, none with check = PASS")
+print("\n".join(report) or f"ok: {len(pages)} lesson pages")
+sys.exit(1 if report else 0)
+PY
+  assert_success
+}
+
+# bats test_tags=lesson-pages
+@test "lesson pages: the copy without solutions shows no solution code (no step block of solutions/)" {
+  [ -f "$HIDDEN/index.html" ] || { echo "no copy without solutions: the SOLUTIONS=hide test above failed"; return 1; }
+  run /usr/bin/python3 - "$COURSE_ROOT" "$HIDDEN" $(lesson_pages) <<'PY'
+import html, re, sys
+from pathlib import Path
+root, hidden, pages = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+start = re.compile(r"^\s*(//|#)\s*>>> step (\d+)")
+report = []
+for page in pages:
+    folder = root / "solutions" / page
+    path = hidden / f"{page}.html"
+    if not folder.is_dir() or not path.exists():
+        continue
+    pre = []
+    for block in re.findall(r"<pre>(.*?)</pre>", path.read_text(), re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", block))
+        pre += [l.strip() for l in text.splitlines() if l.strip()]
+    joined = "\n" + "\n".join(pre) + "\n"
+    leaks = []
+    for src in sorted(folder.iterdir()):
+        if src.suffix not in (".cpp", ".hpp", ".c", ".h", ".py", ".sh"):
+            continue
+        body, step = None, None
+        for line in src.read_text(errors="replace").splitlines():
+            m = start.match(line)
+            if m:
+                body, step = [], m.group(2)
+            elif body is not None and re.match(r"^\s*(//|#)\s*<<< step", line):
+                code = [l.strip() for l in body if l.strip()]
+                if len(code) >= 2 and "\n" + "\n".join(code) + "\n" in joined:
+                    leaks.append(f"{src.name} step {step}")
+                body = None
+            elif body is not None:
+                body.append(line)
+    if leaks:
+        report.append(f"{page}: shown without SOLUTIONS: " + ", ".join(leaks))
+print("\n".join(report) or f"ok: {len(pages)} lesson pages")
+sys.exit(1 if report else 0)
+PY
+  assert_success
 }
 
 # ---- the site in a real browser (headless Chromium) --------------------------
@@ -94,6 +351,9 @@ check_pages() {
       { echo "$l.html: no image or no code in the browser" >&2; return 1; }
   done
   printf '%s\n' "$output" | grep -qE '^PASS search MPI_Sendrecv: [1-9]'
+  # the solution and the answer of the instructors page open on a click (the checker clicks them)
+  printf '%s\n' "$output" | grep -qE '^PASS instructors\.html: .* [2-9][0-9]* dropdowns' ||
+    { echo "instructors.html: the solution and the answer did not open on a click" >&2; return 1; }
 }
 
 @test "site in a browser: the checker itself catches a broken image and a broken link" {
