@@ -103,10 +103,11 @@ LN2=0.693147180559945
   assert_failure 1
   assert_size 4
   assert_value check FAIL
-  # No training at all (-tao_max_it 0): the loss has not fallen.
-  petsc 2 mlp_tao -samples 200 -tao_max_it 0
+  # Told the minimum is 1, Tao stops at once ("converged"), but the loss has not fallen.
+  petsc 2 mlp_tao -samples 200 -tao_fmin 1
   assert_failure 1
   assert_size 2
+  assert_value converged_reason CONVERGED_MINF
   assert_value check FAIL
   # The iteration budget is the plan: 1 iteration trains a little, and passes.
   petsc 2 mlp_tao -samples 200 -tao_max_it 1
