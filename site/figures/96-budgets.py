@@ -52,7 +52,7 @@ with open(FIGURES / "budgets.csv", "w", newline="") as f:
         w.writerow([p, title, "?" if t is None else t, "?" if e is None else e])
 
 
-HOW = {"full": "teach + exercise", "demo": "teach, demo the run"}
+HOW = {"full": "teach + exercise", "demo": "teach; exercise as homework"}
 
 
 def hm(minutes):
@@ -96,19 +96,16 @@ def schedule(name, plan):
                         "", "", ""])
 
 
-schedule("half-day", [("concepts", "full"), ("02-hello", "full"), ("break", None),
-                      ("03-send-recv", "full"), ("04-deadlock", "full"), ("break", None),
-                      ("05-collectives", "full")])
-schedule("full-day", [("concepts", "full"), ("00-environment", "demo"), ("02-hello", "full"),
-                      ("break", None), ("03-send-recv", "full"), ("04-deadlock", "full"),
-                      ("lunch", None), ("05-collectives", "full"), ("16-debugging", "full"),
-                      ("break", None), ("08-heat", "full"), ("17-scaling", "demo")])
+schedule("half-day", [("concepts", "demo"), ("02-hello", "full"), ("03-send-recv", "full"),
+                      ("break", None), ("04-deadlock", "full"), ("05-collectives", "demo")])
+schedule("full-day", [("concepts", "demo"), ("02-hello", "full"), ("03-send-recv", "full"),
+                      ("break", None), ("04-deadlock", "full"), ("05-collectives", "full"),
+                      ("lunch", None), ("16-debugging", "full"), ("break", None),
+                      ("08-heat", "demo")])
 schedule("two-days", [("day 1", None), ("concepts", "full"), ("00-environment", "demo"),
-                      ("01-single-core", "demo"), ("02-hello", "full"), ("break", None),
-                      ("03-send-recv", "full"), ("04-deadlock", "full"), ("lunch", None),
-                      ("05-collectives", "full"), ("16-debugging", "full"), ("break", None),
-                      ("06-fft", "demo"), ("07-mri", "demo"),
-                      ("day 2", None), ("08-heat", "full"), ("17-scaling", "full"), ("break", None),
-                      ("11-snes", "full"), ("12-grid", "demo"), ("lunch", None),
-                      ("09-tao", "demo"), ("10-slepc", "demo"), ("13-wave", "demo"),
-                      ("break", None), ("14-ml", "demo"), ("15-gwas", "full")])
+                      ("02-hello", "full"), ("break", None), ("03-send-recv", "full"),
+                      ("04-deadlock", "full"), ("lunch", None), ("05-collectives", "full"),
+                      ("break", None), ("16-debugging", "full"),
+                      ("day 2", None), ("06-fft", "demo"), ("08-heat", "full"), ("break", None),
+                      ("17-scaling", "full"), ("lunch", None), ("11-snes", "full"), ("break", None),
+                      ("12-grid", "demo"), ("13-wave", "demo"), ("15-gwas", "demo")])
