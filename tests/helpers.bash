@@ -167,10 +167,33 @@ exercise_never_passes() {
 exercise_passes_solved() {
   local dir="$BATS_FILE_TMPDIR/solved-$LESSON"
   python3 "$COURSE_ROOT/tests/exercise_blocks.py" fill "$EX" "$SOL" "$dir"
+  # Filled, the exercise's code is the solution's byte for byte: its programs
+  # are the solution's, already built (make test builds every folder first).
+  reuse_build "$SOL" "$dir" || true
   run timeout -k 5 600 make -s --no-print-directory -C "$dir" check < /dev/null
   assert_success
   assert_output --regexp "all [0-9]+ steps pass"
   refute_output --partial "FAIL"
+}
+
+# reuse_build FROM TO [MPI]: when folder TO would build exactly what FROM has
+# already built -- the same C/C++ files, byte for byte, and the same commands
+# (`make -n -B all`, which names every compiler flag and source) -- copy FROM's
+# build into TO, newer than TO's sources, instead of compiling it again.
+# Otherwise (status 1) copy nothing: TO builds from its sources as usual.
+reuse_build() {
+  local from="$1" to="$2" mpi="${3:-${MPI:-system}}" f a b
+  [ -d "$from/build/$mpi" ] && [ ! -e "$to/build/$mpi" ] || return 1
+  make -q -s --no-print-directory -C "$from" MPI="$mpi" all > /dev/null 2>&1 || return 1
+  a="$(cd "$from" && ls -- *.c *.cpp *.h *.hpp 2>/dev/null)"
+  b="$(cd "$to" && ls -- *.c *.cpp *.h *.hpp 2>/dev/null)"
+  [ -n "$a" ] && [ "$a" = "$b" ] || return 1
+  for f in $a; do cmp -s "$from/$f" "$to/$f" || return 1; done
+  a="$(make -n -B -s --no-print-directory -C "$from" MPI="$mpi" all 2>&1)" || return 1
+  b="$(make -n -B -s --no-print-directory -C "$to" MPI="$mpi" all 2>&1)" || return 1
+  [ "$a" = "$b" ] || return 1
+  mkdir -p "$to/build" && cp -a "$from/build/$mpi" "$to/build/" &&
+    find "$to/build/$mpi" -exec touch {} +
 }
 
 # exercise_matches_solution: outside the step blocks, exercise and solution are
