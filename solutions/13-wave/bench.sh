@@ -11,7 +11,7 @@
 #         (the median round per NP, with the lowest and highest ratio)
 #   3. The default run (200 x 120 nodes, 1100 steps) with wave at NP=1, 2 and
 #      with reference.py (numpy, serial): time and speed-up over numpy.
-#      -> $DATA/13-wave-seed.csv
+#      -> $DATA/13-wave-vs-numpy.csv
 #   4. The figures' data: a 40 km x 24 km run of 8.8 s (dt = 0.008) with and
 #      without the sponge: energy histories, seismograms, three snapshots.
 #      -> $DATA/13-wave-energy.csv, 13-wave-seismogram.csv, 13-wave-snap-*.csv
@@ -75,12 +75,12 @@ for np in 1 2; do
 done
 echo "wrote $csv"
 
-seed="$DATA/13-wave-seed.csv"
+vsnumpy="$DATA/13-wave-vs-numpy.csv"
 out="$("$PYTHON" reference.py)"
 tpy="$(get time_s)" pyrate="$(get cell_updates_per_s)"
 echo "== numpy reference.py (serial), default run: $tpy s"
-echo "program,np,time_s,cell_updates_per_s,speedup_vs_numpy" > "$seed"
-echo "reference.py (numpy),1,$tpy,$pyrate,1.0" >> "$seed"
+echo "program,np,time_s,cell_updates_per_s,speedup_vs_numpy" > "$vsnumpy"
+echo "reference.py (numpy),1,$tpy,$pyrate,1.0" >> "$vsnumpy"
 for np in 1 2; do
   best="" rate=""
   for rep in 1 2 3; do
@@ -89,9 +89,9 @@ for np in 1 2; do
   done
   s="$(awk -v a="$tpy" -v b="$best" 'BEGIN { printf "%.1f", a / b }')"
   echo "== wave NP=$np, default run: $best s, $s x faster than numpy"
-  echo "wave (PETSc DMDA),$np,$best,$rate,$s" >> "$seed"
+  echo "wave (PETSc DMDA),$np,$best,$rate,$s" >> "$vsnumpy"
 done
-echo "wrote $seed"
+echo "wrote $vsnumpy"
 
 # The figures: 1100 steps of 0.008 s, the wave reaches every edge.
 tmp="$(mktemp -d)"
