@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh — the measurements behind lesson 08's page (run by `make bench`).
 # The heat update against the memory-bandwidth roofline of this machine, in
-# ROUNDS rounds (default 7) at NP=1 and NP=2.  Each round runs, one right
+# ROUNDS rounds (default 7) at NP=1 and NP=2 (NPS="1 2").  Each round runs, one right
 # after the other:
 #   the STREAM triad (triad, 10M doubles per array and rank, best of 10), and
 #   the heat update on NX x NY nodes (default 3001 x 3001: two fields of 72 MB,
@@ -29,6 +29,7 @@ NX="${NX:-3001}"
 NY="${NY:-3001}"
 STEPS="${STEPS:-40}"
 ROUNDS="${ROUNDS:-7}"
+NPS="${NPS:-1 2}"
 TRIAD_N="${TRIAD_N:-10000000}"
 T="${BENCH_TIMEOUT:-120}"
 mkdir -p "$DATA"
@@ -45,7 +46,7 @@ run() {  # run NP PROGRAM ARGS...: output in $out, stop on a failed check
 header="program,halo,np,grid,steps,best_step_s,time_s,GBps,triad_GBps,ratio"
 rounds="$DATA/08-heat-rounds.csv"
 echo "round,$header" > "$rounds"
-for np in 1 2; do
+for np in $NPS; do
   for round in $(seq "$ROUNDS"); do
     run "$np" triad --n "$TRIAD_N" --reps 10
     triad="$(get triad_GBps)"
