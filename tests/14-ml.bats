@@ -185,7 +185,7 @@ LN2=0.693147180559945
 @test "14 bad input: -samples 0, -features 0, non-numeric values" {
   petsc 2 logreg -samples 0
   assert_bad_input 'value 0 less than allowed bound 1'
-  petsc 3 logreg -features 0
+  petsc 2 logreg -features 0
   assert_bad_input 'value 0 less than allowed bound 1'
   petsc 2 logreg -lr abc
   assert_bad_input 'Input string abc has no numeric value'
@@ -195,7 +195,7 @@ LN2=0.693147180559945
   assert_bad_input 'value 0 less than allowed bound 1'
   petsc 2 mlp_tao -features 0
   assert_bad_input 'value 0 less than allowed bound 1'
-  petsc 3 mlp_tao -hidden1 x
+  petsc 2 mlp_tao -hidden1 x
   assert_bad_input 'Input string x has no integer value'
 }
 
