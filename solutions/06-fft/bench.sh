@@ -21,7 +21,7 @@ ROUNDS="${ROUNDS:-3}"
 ROUNDS_LARGE="${ROUNDS_LARGE:-2}"
 PLAN="${PLAN:-measure}"
 T="${BENCH_TIMEOUT:-300}"
-B=build/openmpi
+B="${BUILD:-build/openmpi}"   # or another build made with Open MPI (BUILD=build/system on Debian)
 mkdir -p "$DATA"
 
 runs="$DATA/06-fft.csv"
