@@ -165,7 +165,7 @@ assert_same_as_plink() {
 @test "15 bad input: a truncated .bed, a .bed too long for its .bim/.fam" {
   cp "$T/toy.bim" "$T/short.bim"; cp "$T/toy.fam" "$T/short.fam"
   head -c 10000 "$T/toy.bed" > "$T/short.bed"
-  petsc 3 gwas -bfile "$T/short"
+  petsc 2 gwas -bfile "$T/short"
   assert_bad_input 'short.bed is truncated: 10000 bytes, but 400 variants \(.bim\) x 203 samples \(.fam\) need 20403 bytes'
   cp "$T/toy.bim" "$T/long.bim"; cp "$T/toy.fam" "$T/long.fam"
   # Three samples fewer in the .fam: 200 samples need 50 bytes per variant,
@@ -200,7 +200,7 @@ assert_same_as_plink() {
   # The options' bounds are PETSc's (PetscOptionsRangeInt), in PETSc's words.
   petsc 2 gwas -samples 0
   assert_bad_input 'value 0 less than allowed bound 2'
-  petsc 3 gwas -variants abc
+  petsc 2 gwas -variants abc
   assert_bad_input 'Input string abc has no integer value'
   petsc 2 gwas -maf_min 0.7
   assert_bad_input 'maf_min 0.7 is out of range \(0, 0.5\]'
