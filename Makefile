@@ -64,14 +64,18 @@ sync:
 	@for d in exercises/[0-9][0-9]-*/; do cmp -s common/grade.sh $${d}grade.sh || { cp common/grade.sh $${d}grade.sh; echo "sync: $${d}grade.sh"; }; done
 
 # With MPI=mpich, lessons whose Makefile refuses it are skipped (PETSc is built on Open MPI).
+# The folders build side by side, one per core (BUILD_JOBS=1 for one at a time);
+# each folder's output is printed in one piece when it is done.
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILDS     := $(foreach l,$(LESSONS),build-solutions/$(l) build-exercises/$(l))
 all: deps
-	@set -e; for l in $(LESSONS); do \
-	  if [ "$(MPI)" = mpich ] && ! $(MAKE) -s -n -C solutions/$$l MPI=mpich all >/dev/null 2>&1; then \
-	    echo "== skip $$l: a PETSc lesson, built with PETSc's MPI (Open MPI) only"; continue; fi; \
-	  for v in solutions exercises; do \
-	    echo "== build $$v/$$l"; $(MAKE) --no-print-directory -C $$v/$$l MPI=$(MPI) all; \
-	  done; \
-	done
+	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) --output-sync=target $(BUILDS)
+
+.PHONY: $(BUILDS)
+$(BUILDS): build-%:
+	@if [ "$(MPI)" = mpich ] && ! $(MAKE) -s -n -C $* MPI=mpich all >/dev/null 2>&1; then \
+	  echo "== skip $(notdir $*): a PETSc lesson, built with PETSc's MPI (Open MPI) only"; exit 0; fi; \
+	echo "== build $*"; $(MAKE) --no-print-directory -C $* MPI=$(MPI) all
 
 test: all
 	@tests/run-suite.sh
