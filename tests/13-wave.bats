@@ -83,8 +83,9 @@ SMALL=(-lx 12000 -ly 8000 -nx 61 -ny 41 -dt 0.02 -steps 400 -output_interval 100
   done
 }
 
-@test "13 wave: without absorption the discrete energy is conserved to round-off, NP=1..4" {
-  for np in 1 2 3 4; do
+@test "13 wave: without absorption the discrete energy is conserved to round-off, NP=1 and 3 (uneven blocks)" {
+  # (The same field at every NP is shown bit for bit above, NP=1..4.)
+  for np in 1 3; do
     petsc "$np" wave "${SMALL[@]}" -absorb_strength 0
     assert_ok "$np"
     assert_no_leak
