@@ -30,6 +30,7 @@ help:
 	@echo "  make run-lesson LESSON=02 NP=4    build and run one lesson's program"
 	@echo "       [VARIANT=solution|exercise] [MPI=system|openmpi|mpich] [PROG=name] [ARGS=\"...\"]"
 	@echo "  make check-lesson LESSON=02       run one lesson's tests   [VARIANT=exercise grades the exercise]"
+	@echo "       [FILTER=regex: only the tests whose name matches, e.g. FILTER='bad input']"
 	@echo "  make verify                       lesson 00: one PASS/FAIL line per component"
 	@echo "  make bench                        run the benchmarks, write lessons/_data/*.csv and the report"
 	@echo "  make bench-report                 rebuild the benchmark report (Performance page) from that data"
@@ -115,7 +116,7 @@ run-lesson: deps
 check-lesson: deps
 	$(need-lesson)
 	@$(if $(filter exercise,$(VARIANT)),$(MAKE) --no-print-directory -C exercises/$(L) MPI=$(MPI) check,\
-	   MPI=$(MPI) tests/run-suite.sh tests/$(L).bats)
+	   MPI=$(MPI) FILTER='$(FILTER)' tests/run-suite.sh tests/$(L).bats)
 
 verify: deps
 	@$(MAKE) --no-print-directory -C solutions/00-environment verify

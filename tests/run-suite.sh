@@ -3,6 +3,7 @@
 # print their TAP file by file with each file's wall time, and end with one
 # line `N passed, N failed, N skipped`.  Exit status: 0 when nothing failed.
 #
+#   FILTER=regex   run only the tests whose name matches (bats -f)
 #   SUITE_JOBS=2   how many files run at the same time (default: 2 for the whole
 #                  suite, 1 when files are named).  The longest files start
 #                  first, so the lanes finish together.  Files wait on daemons,
@@ -34,7 +35,7 @@ suite_start=$(date +%s)
 # run_file INDEX FILE: one Bats file; its TAP in $out/INDEX.tap, its time in $out/INDEX.time.
 run_file() {
   local t0; t0=$(date +%s)
-  bats --tap "$2" < /dev/null > "$out/$1.tap" 2>&1
+  bats --tap ${FILTER:+-f "$FILTER"} "$2" < /dev/null > "$out/$1.tap" 2>&1
   echo $(( $(date +%s) - t0 )) > "$out/$1.time"
 }
 
