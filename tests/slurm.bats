@@ -19,6 +19,13 @@ setup_file() {
   export SLURM_DIR; SLURM_DIR="$(mktemp -d /tmp/course-slurm.XXXXXX)"
   slurm_start "$SLURM_DIR"
   export JOBS="$SLURM_DIR/jobs"; mkdir -p "$JOBS"
+  # make submit, LAUNCH=mpiexec and the wrong-plugin job (below) run jobs of
+  # lessons 02 and 05 beside those lessons' own jobs: their programs are
+  # built first (nothing to do after `make all`), as two jobs building one
+  # folder at once could clash.
+  make -s -C "$COURSE_ROOT/solutions/02-hello" MPI=system all > /dev/null
+  make -s -C "$COURSE_ROOT/solutions/02-hello" MPI=mpich all > /dev/null
+  make -s -C "$COURSE_ROOT/solutions/05-collectives" MPI=mpich all > /dev/null
   # The node as it is before any job: what the first test checks.
   sinfo -h -o '%t %c' > "$JOBS/sinfo" 2>&1
   # Submit every job now, all at once; each test waits for its own.  The
