@@ -4,10 +4,12 @@
 # Source pages live in lessons/; this folder holds the configuration, the
 # Doxygen setup, the figure scripts and static files.  Before Sphinx reads a
 # page, this file
-#   1. runs every site/figures/*.py, which turn the measured data in
+#   1. runs the site/figures/*.py, which turn the measured data in
 #      lessons/_data/ (written by the programs and `make bench`) into
-#      lessons/_figures/*.png, and
-#   2. runs Doxygen on the solution programs for the API page (Breathe).
+#      lessons/_figures/*.png (a script whose inputs have not changed since
+#      its last run is not run again), and
+#   2. runs Doxygen on the solution programs for the API page (Breathe; again
+#      only for a file that changed).
 # The course's own directives (course-run, solution, answer) are in
 # site/_ext/course.py, which documents them for the page writers.
 import os
@@ -87,14 +89,112 @@ if _mj is not None:
     mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
 
 # ---- 1. figures from measured data ------------------------------------------
-def _make_figures():
+# A script runs again only when what it reads changed: the script, the helpers
+# (scaling_pairs.py, bench_report.py), lessons/_data/, simulate/platforms/,
+# and for a script that reads the lesson pages (96-budgets.py), the pages.
+# Its key (a digest of those files) and the files it wrote are kept in
+# lessons/_figures/.stamps/ (make clean removes both).  Scripts that must run,
+# run side by side, one per core, each into a folder of its own whose files
+# are then moved into lessons/_figures/.
+FIGURE_INPUTS = [SITE / "bench_report.py",
+                 *sorted(p for p in (SITE / "figures").glob("*.py") if not p.name[:2].isdigit()),
+                 *sorted(p for p in (ROOT / "lessons" / "_data").rglob("*") if p.is_file()),
+                 *sorted((ROOT / "simulate" / "platforms").glob("*.xml"))]
+
+
+def _digest(paths, extra=b""):
+    import hashlib
+    h = hashlib.sha256(extra)
+    for path in paths:
+        h.update(str(path.relative_to(ROOT)).encode() + b"\0")
+        h.update(path.read_bytes() if path.exists() else b"(missing)")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _figure_key(script, common):
+    text = script.read_text()
+    pages = sorted((ROOT / "lessons").glob("*.rst")) if ("LESSONS" in text or ".rst" in text) else []
+    return _digest([script, *pages], common.encode())
+
+
+def _run_figure(script, out, err):
+    """In a forked child: run one figure script with FIGURES = OUT; on an
+    error, write it to ERR and exit 1."""
+    import gc
+    import traceback
     import matplotlib
     matplotlib.use("Agg")
-    out = ROOT / "lessons" / "_figures"
-    out.mkdir(exist_ok=True)
-    for script in sorted((SITE / "figures").glob("[0-9][0-9]-*.py")):
+    code = 0
+    try:
         runpy.run_path(str(script), init_globals={
             "DATA": ROOT / "lessons" / "_data", "FIGURES": out}, run_name="__main__")
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            err.write_text(f"{script.name}: exit status {e.code}")
+            code = 1
+    except BaseException:  # noqa: BLE001 - reported by the parent, with the script's name
+        err.write_text(f"{script.name}:\n{traceback.format_exc()}")
+        code = 1
+    gc.collect()            # a file the script left open is flushed before the child ends
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _make_figures():
+    import json
+    import multiprocessing
+    import multiprocessing.connection
+    import shutil
+    import tempfile
+    out = ROOT / "lessons" / "_figures"
+    stamps = out / ".stamps"
+    stamps.mkdir(parents=True, exist_ok=True)
+    common = _digest(FIGURE_INPUTS)
+    todo = []
+    for script in sorted((SITE / "figures").glob("[0-9][0-9]-*.py")):
+        key = _figure_key(script, common)
+        stamp = stamps / f"{script.stem}.json"
+        try:
+            old = json.loads(stamp.read_text())
+        except (OSError, ValueError):
+            old = {}
+        if old.get("key") == key and all((out / f).exists() for f in old.get("outputs", [])):
+            continue
+        todo.append((script, key, stamp))
+    if not todo:
+        return
+    work = Path(tempfile.mkdtemp(prefix="course-figures-"))
+    try:
+        ctx = multiprocessing.get_context("fork")
+        jobs = os.cpu_count() or 1
+        pending, running, failed = list(todo), {}, []
+        while pending or running:
+            while pending and len(running) < jobs:
+                script, key, stamp = pending.pop(0)
+                folder, err = work / script.stem, work / f"{script.stem}.err"
+                folder.mkdir()
+                proc = ctx.Process(target=_run_figure, args=(script, folder, err))
+                proc.start()
+                running[proc.sentinel] = (proc, script, key, stamp, folder, err)
+            for sentinel in multiprocessing.connection.wait(list(running)):
+                proc, script, key, stamp, folder, err = running.pop(sentinel)
+                proc.join()
+                made = sorted(p.name for p in folder.iterdir())
+                for name in made:
+                    shutil.move(str(folder / name), str(out / name))
+                if proc.exitcode == 0:
+                    stamp.write_text(json.dumps({"key": key, "outputs": made}))
+                else:
+                    stamp.unlink(missing_ok=True)
+                    failed.append(err.read_text() if err.exists()
+                                  else f"{script.name}: exit status {proc.exitcode}")
+        if failed:
+            raise RuntimeError("figure scripts failed:\n" + "\n".join(failed))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
 
 _make_figures()
 
@@ -127,6 +227,7 @@ def _api_pages():
     def is_common_copy(f):
         return f.name in common and f.read_bytes() == common[f.name]
 
+    doxygen = []                 # (source file, its Doxygen output folder)
     folders = sorted(p for p in (ROOT / "solutions").glob("[0-9][0-9]-*") if p.is_dir())
     for lesson in folders + [ROOT / "common"]:
         files = sorted(lesson.glob("*.cpp")) + sorted(lesson.glob("*.hpp"))
@@ -144,10 +245,7 @@ def _api_pages():
         for f in files:
             project = f"{lesson.name}/{f.name}"
             out = BUILD / "doxygen" / lesson.name / f.name
-            out.mkdir(parents=True, exist_ok=True)
-            env = dict(os.environ, DOXY_INPUT=str(f), DOXY_OUTPUT=str(out))
-            subprocess.run(["doxygen", str(SITE / "Doxyfile")], cwd=ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+            doxygen.append((f, out))
             breathe_projects[project] = str(out / "xml")
             ns = "l" + "".join(c if c.isalnum() else "_" for c in f"{lesson.name}_{f.name}")
             target = api / lesson.name / f"{f.stem}-{f.suffix[1:]}.rst"
@@ -165,6 +263,32 @@ def _api_pages():
         wanted.add(index)
     for stale in set(api.rglob("*.rst")) - wanted:
         stale.unlink()
+    _run_doxygen(doxygen)
+
+
+def _run_doxygen(todo):
+    """Doxygen on each file, unless its XML is there for this very file and
+    Doxyfile (a stamp with their digest); the runs that are needed go side by side."""
+    import concurrent.futures
+    runs = []
+    for f, out in todo:
+        key = _digest([f, SITE / "Doxyfile"])
+        stamp = out / "stamp"
+        if stamp.exists() and stamp.read_text() == key and (out / "xml" / "index.xml").exists():
+            continue
+        out.mkdir(parents=True, exist_ok=True)
+        stamp.unlink(missing_ok=True)
+        runs.append((f, out, stamp, key))
+
+    def run(job):
+        f, out, stamp, key = job
+        env = dict(os.environ, DOXY_INPUT=str(f), DOXY_OUTPUT=str(out))
+        subprocess.run(["doxygen", str(SITE / "Doxyfile")], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        stamp.write_text(key)
+
+    with concurrent.futures.ThreadPoolExecutor(2 * (os.cpu_count() or 1)) as pool:
+        list(pool.map(run, runs))
 
 
 _api_pages()

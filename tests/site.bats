@@ -11,26 +11,53 @@
 # every lesson page is in the learner-first shape.  To run the others only:
 #   bats --filter-tags '!lesson-pages' tests/site.bats
 
+# The site is built once per run of this file, in setup_file: the full site
+# (make site) and the copy without solutions (make site SOLUTIONS=hide).  The
+# tests read those two builds; the behaviour of the course's directives is
+# tested on a small Sphinx project of its own (mini_site), not on the site.
+# SITE_REUSE=1 skips the two builds and tests what site/_build already holds
+# (for a page writer who has just run both; never in `make test`).
+setup_file() {
+  load helpers
+  local b="$BATS_FILE_TMPDIR"
+  if [ "${SITE_REUSE:-0}" = 1 ]; then
+    echo "SITE_REUSE=1: not built" | tee "$b/site.out" > "$b/hidden.out"
+    echo 0 | tee "$b/site.status" > "$b/hidden.status"
+    return 0
+  fi
+  ( cd "$COURSE_ROOT" && make site ) < /dev/null > "$b/site.out" 2>&1
+  echo $? > "$b/site.status"
+  ( cd "$COURSE_ROOT" && make site SOLUTIONS=hide ) < /dev/null > "$b/hidden.out" 2>&1
+  echo $? > "$b/hidden.status"
+}
+
 setup() {
   load helpers
   HTML="$COURSE_ROOT/site/_build/html"                    # make site
   HIDDEN="$COURSE_ROOT/site/_build/html-no-solutions"     # make site SOLUTIONS=hide
 }
 
-# lesson_pages: the lesson pages, lessons/NN-slug.rst (00-15, and 16, 17 when written).
+# built NAME: the status and output of setup_file's build NAME (site, hidden) in $status, $output.
+built() {
+  status="$(cat "$BATS_FILE_TMPDIR/$1.status")"
+  output="$(cat "$BATS_FILE_TMPDIR/$1.out")"
+}
+
+# lesson_pages: the lesson pages, lessons/NN-slug.rst (00-16, and 17 when written).
 lesson_pages() { (cd "$COURSE_ROOT/lessons" && ls [0-9][0-9]-*.rst | sed 's/\.rst$//'); }
 
 @test "site: make site builds with -W" {
-  run make -C "$COURSE_ROOT" site
+  grep -q -- '-W' "$COURSE_ROOT/site/Makefile"
+  built site
   assert_success
   [ -f "$COURSE_ROOT/site/_build/html/index.html" ]
   [ -f "$COURSE_ROOT/site/_build/html/api.html" ]
 }
 
 @test "site: make site SOLUTIONS=hide builds the copy without solutions beside the full site" {
-  run make -C "$COURSE_ROOT" site SOLUTIONS=hide
+  built hidden
   assert_success
-  assert_output --partial "site/_build/html-no-solutions/index.html"
+  [ "${SITE_REUSE:-0}" = 1 ] || assert_output --partial "site/_build/html-no-solutions/index.html"
   [ -f "$HIDDEN/index.html" ]
   [ -f "$HTML/index.html" ]
   # the page sources (which name the solution files) are not copied into it
@@ -42,15 +69,25 @@ lesson_pages() { (cd "$COURSE_ROOT/lessons" && ls [0-9][0-9]-*.rst | sed 's/\.rs
 
 # bats test_tags=lesson-pages
 @test "lesson pages: every lesson has a page with a figure, the exercise's code and the solution's" {
+  # Every lesson folder has a page; every lesson page has a figure; where the
+  # lesson has an exercise (exercises/NN-slug), the page shows its code and,
+  # behind a click, the solution's.  A page without an exercise folder needs neither.
   local d l page lacks=()
-  for d in "$COURSE_ROOT"/solutions/[0-9][0-9]-*/; do
+  for d in "$COURSE_ROOT"/solutions/[0-9][0-9]-*/ "$COURSE_ROOT"/exercises/[0-9][0-9]-*/; do
     l="$(basename "$d")"
+    [ -f "$COURSE_ROOT/lessons/$l.rst" ] || lacks+=("$l: no page lessons/$l.rst")
+  done
+  for l in $(lesson_pages); do
     page="$HTML/$l.html"
-    [ -f "$page" ] || { lacks+=("$l: no page"); continue; }
+    [ -f "$page" ] || { lacks+=("$l: no page in the built site"); continue; }
     # 16-debugging is about tools whose output is text: its pictures are the tools' reports.
     [ "$l" = 16-debugging ] || grep -q '<img' "$page" || lacks+=("$l: no figure")
-    grep -q "exercises/$l" "$COURSE_ROOT/lessons/$l.rst" || lacks+=("$l: no exercise code")
-    grep -qE "solutions/$l|^\.\. solution::" "$COURSE_ROOT/lessons/$l.rst" || lacks+=("$l: no solution code")
+    [ -d "$COURSE_ROOT/exercises/$l" ] || continue
+    grep -q "literalinclude:: \.\./exercises/$l/" "$COURSE_ROOT/lessons/$l.rst" ||
+      lacks+=("$l: no exercise code (literalinclude of ../exercises/$l/)")
+    # the solution's code inside a directive (a solution dropdown), not on the open page
+    grep -qE "^\s+\.\. literalinclude:: \.\./solutions/$l/" "$COURSE_ROOT/lessons/$l.rst" ||
+      lacks+=("$l: no solution code (literalinclude of ../solutions/$l/ in a solution dropdown)")
   done
   [ ${#lacks[@]} -eq 0 ] || { printf '%s\n' "${lacks[@]}"; return 1; }
 }
@@ -145,6 +182,26 @@ mini_build() { run sphinx-build -W --keep-going -b html "$MINI" "$MINI/_build" <
   rm -rf "$MINI"
 }
 
+@test "site: course-run under sphinx-build -j 2 (as make site): pages read side by side show their runs" {
+  # make site reads pages in parallel (Sphinx does so from 6 pages on, in
+  # chunks; course.py spreads the pages with course-run blocks over the chunks,
+  # so p1 and p4 are read side by side); runs in one lesson folder take turns
+  # (a lock in site/_build/course-run-locks).
+  grep -q -- '-j 2' "$COURSE_ROOT/site/Makefile"
+  mini_site "$(printf '.. toctree::\n\n   p1\n   p2\n   p3\n   p4\n   p5\n   p6\n')"
+  local i
+  for i in 1 2 3 4 5 6; do
+    printf 'Page %s\n======\n\nText.\n' "$i" > "$MINI/p$i.rst"
+  done
+  printf '\n.. course-run:: 02-hello hello 1\n' | tee -a "$MINI/p1.rst" >> "$MINI/p4.rst"
+  run sphinx-build -W --keep-going -j 2 -b html "$MINI" "$MINI/_build" < /dev/null
+  assert_success
+  for i in 1 4; do
+    grep -q 'check = PASS' "$MINI/_build/p$i.html" || { echo "p$i.html: no check = PASS"; return 1; }
+  done
+  rm -rf "$MINI"
+}
+
 @test "site: SOLUTIONS=hide hides every solution block, and the full site shows each one" {
   [ -f "$HIDDEN/index.html" ] || { echo "no copy without solutions: the SOLUTIONS=hide test above failed"; return 1; }
   run /usr/bin/python3 - "$COURSE_ROOT/lessons" "$HTML" "$HIDDEN" <<'PY'
@@ -188,10 +245,11 @@ PY
 
 # bats test_tags=lesson-pages
 @test "lesson pages: each has a time budget, a course-run, a solution dropdown, a quiz with answers and key points" {
-  run /usr/bin/python3 - "$COURSE_ROOT/lessons" $(lesson_pages) <<'PY'
+  run /usr/bin/python3 - "$COURSE_ROOT" $(lesson_pages) <<'PY'
 import re, sys
 from pathlib import Path
-lessons, pages = Path(sys.argv[1]), sys.argv[2:]
+root, pages = Path(sys.argv[1]), sys.argv[2:]
+lessons = root / "lessons"
 time_re = re.compile(r"^\.\. admonition:: Time\s*\n(?:\s*\n)*\s+[^\n]*?teaching\D{0,20}?\d+\s*min"
                      r"[^\n]*?exercise\D{0,20}?\d+\s*min", re.M | re.I)
 report = []
@@ -202,7 +260,9 @@ for page in pages:
         lacks.append('time budget (".. admonition:: Time" + "Teaching N min · exercise N min.")')
     if not re.search(r"^\s*\.\. course-run::", text, re.M):
         lacks.append("course-run block")
-    if not re.search(r"^\s*\.\. solution::", text, re.M):
+    # the solution of the lesson's exercise behind a click (a page without an
+    # exercises/NN-slug folder has no exercise, and so no solution to hide)
+    if (root / "exercises" / page).is_dir() and not re.search(r"^\s*\.\. solution::", text, re.M):
         lacks.append("solution dropdown")
     if not re.search(r"^Quiz\n[-=~^]{4,}\s*$", text, re.M):
         lacks.append('"Quiz" section')
@@ -347,7 +407,7 @@ check_pages() {
   # every page was seen, and each lesson page shows its figure and code
   [ "$(printf '%s\n' "$output" | grep -c '^PASS .*\.html:')" -eq "$(tr ',' '\n' <<< "$pages" | wc -l)" ]
   local l
-  for l in $(ls "$COURSE_ROOT/solutions"); do
+  for l in $(lesson_pages); do
     printf '%s\n' "$output" | grep -qE "^PASS $l\.html: [1-9][0-9]* images, [1-9][0-9]* code blocks" ||
       { echo "$l.html: no image or no code in the browser" >&2; return 1; }
   done

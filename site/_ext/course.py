@@ -41,9 +41,13 @@ status" notice.
 A non-zero exit status, a timeout or a missing folder is a warning, so
 ``make site`` (``-W``) fails and says which page, which command and the end of
 the output.  With ``:expect-fail:`` the run must fail instead (a bad option, an
-unsolved exercise), and an exit status of 0 is the warning.  Nothing is cached:
-a page with a course-run block is read again, and its programs run again, on
-every build, so the output on a page never drifts from the code.
+unsolved exercise), and an exit status of 0 is the warning.  Nothing is cached
+from one build to the next: a page with a course-run block is read again, and
+its programs run again, on every build, so the output on a page never drifts
+from the code.  Within one build, the same command (same folder, program, NP,
+ARGS) on two pages runs once and both pages show that run.  Runs in one lesson
+folder take turns (a lock file in site/_build/course-run-locks/), so
+``sphinx-build -j N`` may read pages side by side.
 
 The block's HTML element carries the class ``course-run`` (tests/site.bats
 looks for it and for ``check = PASS`` inside).
@@ -77,8 +81,10 @@ renders as ``<details class="course-answer"><summary>Answer</summary>...``.
 Answers stay visible in the SOLUTIONS=hide copy: they are part of the quiz.
 """
 
+import fcntl
 import html
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -124,14 +130,38 @@ def _strip_noise(text):
     return "\n".join(out)
 
 
+# The runs of this build: the same command on two pages (the instructors page
+# repeats lesson 02's) runs once per build.  Emptied when a build starts.
+_RUNS = {}
+
+
 def run_program(folder, prog, np, args, timeout):
-    """Run `make run` in FOLDER; return (exit status or None on timeout, output)."""
+    """`make run` in FOLDER, once per build for the same command (see _RUNS)."""
+    key = (str(folder), prog, np, args, timeout)
+    if key not in _RUNS:
+        _RUNS[key] = _run_program(folder, prog, np, args, timeout)
+    return _RUNS[key]
+
+
+def _run_program(folder, prog, np, args, timeout):
+    """Run `make run` in FOLDER; return (exit status or None on timeout, output).
+    One run at a time per folder (a lock file in site/_build/course-run-locks/):
+    with sphinx-build -j, two pages may run programs of one lesson side by side,
+    and two makes must not build the same program at once."""
     env = dict(os.environ)
     for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
         env.pop(var, None)
     env.setdefault("OMP_NUM_THREADS", "1")
     script = ('. common/mpi-env.sh && exec make -s --no-print-directory -C "$1" run '
               'PROG="$2" NP="$3" ARGS="$4"')
+    lock_dir = ROOT / "site" / "_build" / "course-run-locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / ("-".join(folder.parts) + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _run_locked(folder, prog, np, args, timeout, env, script)
+
+
+def _run_locked(folder, prog, np, args, timeout, env, script):
     proc = subprocess.Popen(["bash", "-c", script, "course-run", str(folder), prog, np, args],
                             cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -239,7 +269,43 @@ class Answer(SphinxDirective):
         return _details(self, "course-answer", "Answer")
 
 
+def _new_build(app):
+    _RUNS.clear()
+
+
+_RUN_RE = re.compile(r"^\s*\.\. course-run::", re.M)
+
+
+def _spread_runs(app, env, docnames):
+    """With sphinx-build -j N, Sphinx reads the pages in chunks of consecutive
+    names, N chunks at a time; in name order, every lesson page (00-... to
+    17-...) would fall into the first chunk, and their programs would run one
+    after the other.  Reorder the names (in place, as Sphinx allows) so that
+    each chunk gets a fair share of the course-run blocks."""
+    if app.parallel <= 1 or len(docnames) <= 5:
+        return
+    from sphinx.util.parallel import make_chunks
+    sizes = [len(c) for c in make_chunks(list(docnames), app.parallel)]
+
+    def runs(doc):
+        try:
+            return len(_RUN_RE.findall(Path(env.doc2path(doc)).read_text(errors="replace")))
+        except OSError:
+            return 0
+
+    weight = {doc: runs(doc) for doc in docnames}
+    chunks, load = [[] for _ in sizes], [0] * len(sizes)
+    for doc in sorted(docnames, key=lambda d: -weight[d]):
+        i = min((i for i in range(len(sizes)) if len(chunks[i]) < sizes[i]),
+                key=lambda i: (load[i], len(chunks[i])))
+        chunks[i].append(doc)
+        load[i] += weight[doc]
+    docnames[:] = [doc for chunk in chunks for doc in chunk]
+
+
 def setup(app):
+    app.connect("builder-inited", _new_build)
+    app.connect("env-before-read-docs", _spread_runs)
     app.add_config_value("course_solutions", "show", "env")
     app.add_directive("course-run", CourseRun)
     app.add_directive("solution", Solution)
