@@ -140,7 +140,7 @@ def main():
         f"Written by simulate/calibrate.py on {today}; run it again after `make bench`.",
         "",
         "Core speed (speed, smpi/host-speed): one core of this machine on lesson 08's",
-        f"heat update, {FLOPS_PER_NODE} flops per node: heat_mpi --nx/--ny {grid.replace('x', ' x ')} on one",
+        f"heat update, {FLOPS_PER_NODE} flops per node: heat_mpi on a {grid.replace('x', ' x ')} grid on one",
         f"rank took {step * 1e3:.3f} ms per step (lessons/_data/08-heat-bench.csv, best step),",
         f"so {speed / 1e9:.3f} Gflop/s.  smpi/host-speed is the same number: a computation",
         "takes in simulation the time it took on this machine.",

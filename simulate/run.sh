@@ -93,7 +93,9 @@ status=${PIPESTATUS[0]}
 # A deadlock: SimGrid sees that every rank left waits for a message nobody
 # will send, stops the simulation and lists the ranks (smpirun itself exits 0).
 if grep -q '^Oops! Deadlock detected' "$log"; then
-  waiting="$(sed -n 's/^Actor [0-9]* (\([0-9]*\)@\([^)]*\)): waiting for \(.*\) activity.*/  rank \1 on \2 waits for a \3/p' "$log")"
+  # SimGrid 3.32: "Actor 1 (0@node-0): waiting for communication activity ...";
+  # SimGrid 4.0: " - pid 1 (0@node-0): waiting for a communication activity ...".
+  waiting="$(sed -n -E 's/^( - pid|Actor) [0-9]+ \(([0-9]+)@([^)]*)\): waiting for (an? )?([a-z]+) activity.*/  rank \2 on \3 waits for a \5/p' "$log")"
   echo "error: deadlock: the simulation stopped with $(printf '%s\n' "$waiting" | grep -c rank) ranks waiting for messages that never come:" >&2
   printf '%s\n' "$waiting" | head -n 8 >&2
   [ "$(printf '%s\n' "$waiting" | wc -l)" -le 8 ] || echo "  ..." >&2

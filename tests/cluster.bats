@@ -35,7 +35,9 @@ setup() {
   cd "$WORK/02-hello"
 }
 
-# job_out ID: the job's output file, once the job has left the running states.
+# wait_job ID: wait until the job has left the running states and print its
+# final state.  (sbatch --wait polls every 2, 4, 8, then 10 s; this looks
+# every 0.2 s, so a test waits for its job, not for sbatch.)
 wait_job() {
   local id="$1" i st
   for ((i = 0; i < 300; i++)); do
@@ -73,9 +75,10 @@ wait_job() {
 }
 
 @test "cluster: a lesson's job.sbatch runs and checks its size; sacct -c lists it" {
-  run sbatch --parsable --wait job.sbatch < /dev/null
-  assert_success
-  local id="$output"
+  local id
+  id="$(sbatch --parsable job.sbatch < /dev/null)"
+  run wait_job "$id"
+  assert_output COMPLETED
   run cat "02-hello-$id.out"
   assert_value size 4
   assert_output --partial 'job check: size = 4'
@@ -120,9 +123,10 @@ wait_job() {
 }
 
 @test "cluster: a wrong srun --mpi plugin fails the job, and its output says why" {
-  run sbatch --parsable --wait --ntasks=2 --export=ALL,MPI=mpich,SRUN_MPI=none job.sbatch < /dev/null
-  assert_failure
-  local id; id="$(printf '%s\n' "$output" | grep -m1 -oE '^[0-9]+')"
+  local id
+  id="$(sbatch --parsable --ntasks=2 --export=ALL,MPI=mpich,SRUN_MPI=none job.sbatch < /dev/null)"
+  run wait_job "$id"
+  assert_output FAILED
   run cat "02-hello-$id.out"
   assert_output --partial 'error: the program reports size = 1 1 but the job has 2 tasks'
   run sacct -c -n -o JobID,State -j "$id"
