@@ -193,7 +193,13 @@ reuse_build() {
   b="$(make -n -B -s --no-print-directory -C "$to" MPI="$mpi" all 2>&1)" || return 1
   [ "$a" = "$b" ] || return 1
   mkdir -p "$to/build" && cp -a "$from/build/$mpi" "$to/build/" &&
-    find "$to/build/$mpi" -exec touch {} +
+    find "$to/build/$mpi" -exec touch {} + || return 1
+  # The same sources and Makefile: the sanitizer builds (build/$mpi-address...) too.
+  for f in "$from/build/$mpi"-*; do
+    [ -d "$f" ] && [ ! -e "$to/build/${f##*/}" ] || continue
+    cp -a "$f" "$to/build/" && find "$to/build/${f##*/}" -exec touch {} +
+  done
+  return 0
 }
 
 # exercise_matches_solution: outside the step blocks, exercise and solution are

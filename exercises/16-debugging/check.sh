@@ -4,7 +4,7 @@
 . ./grade.sh
 
 step 1 "ring: the deadlock is gone (find where each rank waits: ./stacks.sh 5 3 ring)"
-GRADE_TIMEOUT=10 launch 3 ring
+GRADE_TIMEOUT=5 launch 3 ring
 expect_exit 0
 expect_size 3
 expect_value check PASS
