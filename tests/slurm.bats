@@ -19,6 +19,10 @@ setup_file() {
   export SLURM_DIR; SLURM_DIR="$(mktemp -d /tmp/course-slurm.XXXXXX)"
   slurm_start "$SLURM_DIR"
   export JOBS="$SLURM_DIR/jobs"; mkdir -p "$JOBS"
+  # The longest wait for any job, queueing included: a guard against a hang.
+  # On a fresh checkout every job builds its lesson first (PETSc programs
+  # take a minute each on 2 busy cores), so the last jobs queue for minutes.
+  export WAIT_S=1200
   # make submit, LAUNCH=mpiexec and the wrong-plugin job (below) run jobs of
   # lessons 02 and 05 beside those lessons' own jobs: their programs are
   # built first (nothing to do after `make all`), as two jobs building one
@@ -120,27 +124,27 @@ submit_bg() {
   # set +e: bats runs setup_file under set -e, which would end the subshell
   # at a failing sbatch, before it writes the exit status.
   ( set +e; cd "$COURSE_ROOT/solutions/$l" &&
-    MPI="$mpi" ARGS="$TEST_ARGS" timeout 300 sbatch --parsable --wait job.sbatch > "$JOBS/$l.$mpi.id" 2>&1
+    MPI="$mpi" ARGS="$TEST_ARGS" timeout "$WAIT_S" sbatch --parsable --wait job.sbatch > "$JOBS/$l.$mpi.id" 2>&1
     echo $? > "$JOBS/$l.$mpi.status" ) < /dev/null > /dev/null 2>&1 &
   echo $! > "$JOBS/$l.$mpi.pid"
 }
 
 # bg_run NAME FILE COMMAND...: run COMMAND from the course root in the
-# background (at most 300 s); its output lands in FILE, its exit status in
+# background (at most $WAIT_S s); its output lands in FILE, its exit status in
 # FILE.status.
 bg_run() {
   local name="$1" file="$2"; shift 2
-  ( set +e; cd "$COURSE_ROOT" && timeout 300 "$@" > "$file" 2>&1
+  ( set +e; cd "$COURSE_ROOT" && timeout "$WAIT_S" "$@" > "$file" 2>&1
     echo $? > "$file.status" ) < /dev/null > /dev/null 2>&1 &
   echo $! > "$file.pid"
 }
 
-# wait_status FILE: wait until FILE.status is written (at most 310 s), or the
+# wait_status FILE: wait until FILE.status is written (at most $WAIT_S s), or the
 # background process (pid in FILE.pid) has ended without writing it.
 wait_status() {
   local f="$1" pid i
   pid="$(cat "$f.pid")"
-  for ((i = 0; i < 1550; i++)); do
+  for ((i = 0; i < 5 * WAIT_S + 50; i++)); do
     [ -s "$f.status" ] && return 0
     kill -0 "$pid" 2> /dev/null || { sleep 0.2; [ -s "$f.status" ]; return; }
     sleep 0.2
@@ -151,7 +155,7 @@ wait_status() {
 # bg_result FILE: wait for a bg_run; set $status and $output.
 bg_result() {
   local f="$1"
-  wait_status "$f" || { echo "$f: no exit status (not finished in 310 s, or killed)" >&2; return 1; }
+  wait_status "$f" || { echo "$f: no exit status (not finished in $WAIT_S s, or killed)" >&2; return 1; }
   status="$(cat "$f.status")"
   output="$(cat "$f")"
 }
@@ -162,7 +166,7 @@ job_result() {
   local l="$1" mpi="$2" id
   grep -qx "$l $mpi" "$JOBS/plan" || { echo "job $l ($mpi) was not submitted (see job_mpis)" >&2; return 1; }
   wait_status "$JOBS/$l.$mpi" ||
-    { echo "job $l ($mpi): sbatch gave no exit status (not finished in 310 s, or killed)" >&2; return 1; }
+    { echo "job $l ($mpi): sbatch gave no exit status (not finished in $WAIT_S s, or killed)" >&2; return 1; }
   status="$(cat "$JOBS/$l.$mpi.status")"
   id="$(grep -m1 -oE '^[0-9]+' "$JOBS/$l.$mpi.id")" || { cat "$JOBS/$l.$mpi.id" >&2; return 1; }
   output="$(cat "$COURSE_ROOT/solutions/$l/$l-$id.out")"
