@@ -25,9 +25,11 @@ setup_file() {
     echo 0 | tee "$b/site.status" > "$b/hidden.status"
     return 0
   fi
-  ( cd "$COURSE_ROOT" && make site ) < /dev/null > "$b/site.out" 2>&1
+  # The copy without solutions shows the very runs of the full build
+  # (COURSE_RUN_SHARE, site/_ext/course.py): the same checkout, built twice.
+  ( cd "$COURSE_ROOT" && COURSE_RUN_SHARE="$b/runs" make site ) < /dev/null > "$b/site.out" 2>&1
   echo $? > "$b/site.status"
-  ( cd "$COURSE_ROOT" && make site SOLUTIONS=hide ) < /dev/null > "$b/hidden.out" 2>&1
+  ( cd "$COURSE_ROOT" && COURSE_RUN_SHARE="$b/runs" make site SOLUTIONS=hide ) < /dev/null > "$b/hidden.out" 2>&1
   echo $? > "$b/hidden.status"
 }
 
@@ -179,6 +181,24 @@ mini_build() { run sphinx-build -W --keep-going -b html "$MINI" "$MINI/_build" <
   mini_build
   assert_success
   ! grep -q 'check = PASS' "$MINI/_build/index.html"
+  rm -rf "$MINI"
+}
+
+@test "site: COURSE_RUN_SHARE (this file's two builds only) shows the first build's run in the second" {
+  mini_site '.. course-run:: 02-hello hello 2'
+  local share="$MINI/runs"
+  COURSE_RUN_SHARE="$share" mini_build
+  assert_success
+  [ "$(ls "$share" | wc -l)" -eq 1 ]
+  # the stored run is shown, not a new one: mark it and see the mark on the page
+  sed -i 's/check = PASS/check = PASS (stored)/' "$share"/*.json
+  COURSE_RUN_SHARE="$share" mini_build
+  assert_success
+  grep -q 'check = PASS (stored)' "$MINI/_build/index.html"
+  # without it, the program runs again
+  mini_build
+  assert_success
+  ! grep -q '(stored)' "$MINI/_build/index.html"
   rm -rf "$MINI"
 }
 

@@ -49,6 +49,13 @@ ARGS) on two pages runs once and both pages show that run.  Runs in one lesson
 folder take turns (a lock file in site/_build/course-run-locks/), so
 ``sphinx-build -j N`` may read pages side by side.
 
+One exception, for the test suite only: with the environment variable
+``COURSE_RUN_SHARE=DIR`` a run's status and output are stored in DIR, and a
+later build with the same DIR shows the stored run instead of running the
+command again.  tests/site.bats sets it for its two builds of one checkout (the
+full site, then the copy without solutions), so the second shows exactly the
+runs of the first; ``make site`` never sets it.
+
 The block's HTML element carries the class ``course-run`` (tests/site.bats
 looks for it and for ``check = PASS`` inside).
 
@@ -82,7 +89,9 @@ Answers stay visible in the SOLUTIONS=hide copy: they are part of the quiz.
 """
 
 import fcntl
+import hashlib
 import html
+import json
 import os
 import re
 import signal
@@ -136,11 +145,36 @@ _RUNS = {}
 
 
 def run_program(folder, prog, np, args, timeout):
-    """`make run` in FOLDER, once per build for the same command (see _RUNS)."""
+    """`make run` in FOLDER, once per build for the same command (see _RUNS),
+    or the run stored under COURSE_RUN_SHARE (see the module's docstring)."""
     key = (str(folder), prog, np, args, timeout)
     if key not in _RUNS:
-        _RUNS[key] = _run_program(folder, prog, np, args, timeout)
+        _RUNS[key] = _shared_run(key) or _run_program(folder, prog, np, args, timeout)
     return _RUNS[key]
+
+
+def _shared_run(key):
+    """The run stored for KEY under $COURSE_RUN_SHARE, or None (then run it:
+    run_program stores it through _store_run)."""
+    share = os.environ.get("COURSE_RUN_SHARE")
+    if not share:
+        return None
+    path = Path(share) / (hashlib.sha256(json.dumps(key).encode()).hexdigest() + ".json")
+    if path.is_file():
+        status, output = json.loads(path.read_text())
+        return status, output
+    return None
+
+
+def _store_run(key, run):
+    share = os.environ.get("COURSE_RUN_SHARE")
+    if share:
+        Path(share).mkdir(parents=True, exist_ok=True)
+        path = Path(share) / (hashlib.sha256(json.dumps(key).encode()).hexdigest() + ".json")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(list(run)))
+        tmp.replace(path)
+    return run
 
 
 def _run_program(folder, prog, np, args, timeout):
@@ -158,7 +192,8 @@ def _run_program(folder, prog, np, args, timeout):
     lock_dir.mkdir(parents=True, exist_ok=True)
     with open(lock_dir / ("-".join(folder.parts) + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _run_locked(folder, prog, np, args, timeout, env, script)
+        return _store_run((str(folder), prog, np, args, timeout),
+                          _run_locked(folder, prog, np, args, timeout, env, script))
 
 
 def _run_locked(folder, prog, np, args, timeout, env, script):
