@@ -27,10 +27,14 @@ setup_file() {
   fi
   # The copy without solutions shows the very runs of the full build
   # (COURSE_RUN_SHARE, site/_ext/course.py): the same checkout, built twice.
-  ( cd "$COURSE_ROOT" && COURSE_RUN_SHARE="$b/runs" make site ) < /dev/null > "$b/site.out" 2>&1
-  echo $? > "$b/site.status"
-  ( cd "$COURSE_ROOT" && COURSE_RUN_SHARE="$b/runs" make site SOLUTIONS=hide ) < /dev/null > "$b/hidden.out" 2>&1
-  echo $? > "$b/hidden.status"
+  # (|| st=$?: setup_file stops at a failing command; a failed build is the
+  # tests' to report, with its output)
+  local st=0
+  ( cd "$COURSE_ROOT" && COURSE_RUN_SHARE="$b/runs" make site ) < /dev/null > "$b/site.out" 2>&1 || st=$?
+  echo "$st" > "$b/site.status"
+  st=0
+  ( cd "$COURSE_ROOT" && COURSE_RUN_SHARE="$b/runs" make site SOLUTIONS=hide ) < /dev/null > "$b/hidden.out" 2>&1 || st=$?
+  echo "$st" > "$b/hidden.status"
 }
 
 setup() {

@@ -16,10 +16,10 @@
 
 // The halo exchanges and kernels wave knows (-halo, -kernel).  The first of
 // each is the lesson's; the others are the tuned variants of wave_tuned.hpp.
-enum { HALO_GLOBALTOLOCAL, HALO_SF };
+enum HaloChoice { HALO_GLOBALTOLOCAL, HALO_SF };
 static const char* const HaloTypes[] = {"globaltolocal", "sf"};
 static const char* const HaloNames[] = {"DMGlobalToLocal", "PetscSF"};  // the `halo =` line
-enum { KERNEL_PLAIN, KERNEL_ROWS4 };
+enum KernelChoice { KERNEL_PLAIN, KERNEL_ROWS4 };
 static const char* const KernelTypes[] = {"plain", "rows4"};
 
 typedef struct {

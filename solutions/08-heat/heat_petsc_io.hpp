@@ -15,10 +15,10 @@
 
 // The halo exchanges and kernels heat_petsc knows (-halo, -kernel).  The
 // first of each is the lesson's; the others are the tuned variants of heat_tuned.hpp.
-enum { HALO_GLOBALTOLOCAL, HALO_LOCALTOLOCAL, HALO_SF };
+enum HaloChoice { HALO_GLOBALTOLOCAL, HALO_LOCALTOLOCAL, HALO_SF };
 static const char* const HaloTypes[] = {"globaltolocal", "localtolocal", "sf"};
 static const char* const HaloNames[] = {"DMGlobalToLocal", "DMLocalToLocal", "PetscSF"};  // the `halo =` line
-enum { KERNEL_PLAIN, KERNEL_ROWS8 };
+enum KernelChoice { KERNEL_PLAIN, KERNEL_ROWS8 };
 static const char* const KernelTypes[] = {"plain", "rows8"};
 
 typedef struct {
