@@ -151,7 +151,7 @@ assert_no_leak() {
   mpirun 1 "$(bin "$DIR" vec_sum)" -help
   assert_success
   assert_output --partial 'Sums a PETSc vector of n ones'
-  assert_output --regexp '-n <now 8 : formerly 8>: global length'
+  assert_output --regexp '-n:? <now 8 : formerly 8>: global length'
   mpirun 1 "$(bin "$DIR" mpi_hello)" --help
   assert_success
   assert_output --partial 'usage: mpi_hello'

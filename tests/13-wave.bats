@@ -227,8 +227,8 @@ SMALL=(-lx 12000 -ly 8000 -nx 61 -ny 41 -dt 0.02 -steps 400 -output_interval 100
   mpirun 1 "$(bin "$DIR" wave)" -help
   assert_success
   assert_output --partial '2D acoustic wave equation'
-  assert_output --regexp '-absorb_width <now 20 : formerly 20>'
-  assert_output --regexp '-output_interval <now 100 : formerly 100>'
+  assert_output --regexp '-absorb_width:? <now 20 : formerly 20>'
+  assert_output --regexp '-output_interval:? <now 100 : formerly 100>'
   petsc 1 wave -steps 10 -absorb_widht 5
   assert_success
   assert_line 'WARNING! option -absorb_widht 5 was never used (misspelt?)'

@@ -221,7 +221,7 @@ assert_same_as_plink() {
   mpirun 1 "$(bin "$DIR" gwas)" -help
   assert_success
   assert_output --partial 'Genome-wide association scan'
-  assert_output --regexp '-samples <now 2000 : formerly 2000>'
+  assert_output --regexp '-samples:? <now 2000 : formerly 2000>'
   assert_output --partial '-bfile'
   petsc 2 gwas -variants 200 -seeed 3
   assert_success

@@ -66,10 +66,13 @@ mpirun() {
 # MPI 5's launcher adds after a failing run ("prterun detected that one or more
 # processes exited with non-zero status ..."), which no setting turns off; the
 # unfiltered text stays in $raw_output.  Open MPI 4 (quiet) and MPICH add none.
+# Also the line "[host:pid] PMIX ERROR: PMIX_ERR_UNREACH ..." that Open MPI 5's
+# PMIx server sometimes prints when ranks exit with an error at the same time.
 drop_launcher_notice() {
   raw_output="$output"
-  case "$output" in *prterun*) ;; *) return 0 ;; esac
+  case "$output" in *prterun*|*PMIX_ERR_UNREACH*) ;; *) return 0 ;; esac
   output="$(printf '%s\n' "$output" | awk '
+    /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
     /^-{60,}$/ { if (inbox) { if (box !~ /prterun (detected|has exited)/) printf "%s%s\n", box, $0; inbox = 0; box = "" }
                  else { inbox = 1; box = $0 "\n" } next }
     inbox { box = box $0 "\n"; next }

@@ -70,8 +70,10 @@ launch() {
   if [ ! -x "$BUILD/$_prog" ]; then fail "$BUILD/$_prog was not built: run make and read the compiler's first error"; return 1; fi
   OUT="$(timeout -k 5 "$GRADE_TIMEOUT" "$MPIEXEC" -n "$_np" "$BUILD/$_prog" "$@" < /dev/null 2>&1)"
   STATUS=$?
-  # Open MPI 5's launcher boxes a notice after a failing run: not the learner's output.
+  # Open MPI 5's launcher boxes a notice after a failing run, and its PMIx server
+  # may add a line PMIX_ERR_UNREACH: not the learner's output.
   OUT="$(printf '%s\n' "$OUT" | awk '
+    /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
     /^-{60,}$/ { if (inbox) { if (box !~ /prterun (detected|has exited)/) printf "%s%s\n", box, $0; inbox = 0; box = "" }
                  else { inbox = 1; box = $0 "\n" } next }
     inbox { box = box $0 "\n"; next }
