@@ -38,6 +38,22 @@ setup() {
 # wait_job ID: wait until the job has left the running states and print its
 # final state.  (sbatch --wait polls every 2, 4, 8, then 10 s; this looks
 # every 0.2 s, so a test waits for its job, not for sbatch.)
+# A test that fails half-way leaves no job behind to block the next one.
+teardown() {
+  scancel -u "$(id -un)" 2> /dev/null || true
+}
+
+# wait_state ID STATE: poll (up to 60 s) until job ID is in STATE.
+wait_state() {
+  local i st
+  for ((i = 0; i < 300; i++)); do
+    st="$(squeue -h -j "$1" -t all -o %T 2> /dev/null)"
+    [ "$st" = "$2" ] && return 0
+    sleep 0.2
+  done
+  echo "job $1 still ${st:-unknown}, not $2, after 60 s" >&2; return 1
+}
+
 wait_job() {
   local id="$1" i st
   for ((i = 0; i < 300; i++)); do
@@ -89,6 +105,8 @@ wait_job() {
 @test "cluster: a job waits in the queue while the CPUs are taken, and scancel frees them" {
   local blocker job
   blocker="$(sbatch --parsable --ntasks=4 --wrap 'sleep 120' < /dev/null)"
+  # (the scheduler may take a moment, longer on a busy machine, to start it)
+  wait_state "$blocker" RUNNING
   job="$(sbatch --parsable --ntasks=2 job.sbatch < /dev/null)"
   sleep 2
   run squeue -h -j "$job" -o '%T %r'
