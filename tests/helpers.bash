@@ -73,11 +73,14 @@ drop_launcher_notice() {
   case "$output" in *prterun*|*PMIX_ERR_UNREACH*) ;; *) return 0 ;; esac
   output="$(printf '%s\n' "$output" | awk '
     /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
-    /^-{60,}$/ { if (inbox) { if (box !~ /prterun (detected|has exited)/) printf "%s%s\n", box, $0; inbox = 0; box = "" }
-                 else { inbox = 1; box = $0 "\n" } next }
-    inbox { box = box $0 "\n"; next }
+    length($0) >= 60 && /^-+$/ { if (inbox) { b[++n] = $0; keep = 1
+                              for (i = 1; i <= n; i++) if (b[i] ~ /prterun (detected|has exited)/) keep = 0
+                              if (keep) for (i = 1; i <= n; i++) print b[i]
+                              inbox = 0; n = 0 }
+                 else { inbox = 1; n = 0; b[++n] = $0 } next }
+    inbox { b[++n] = $0; next }
     { print }
-    END { if (inbox) printf "%s", box }')"
+    END { if (inbox) for (i = 1; i <= n; i++) print b[i] }')"
   lines=()
   [ -z "$output" ] || mapfile -t lines <<< "$output"
 }

@@ -72,13 +72,17 @@ launch() {
   STATUS=$?
   # Open MPI 5's launcher boxes a notice after a failing run, and its PMIx server
   # may add a line PMIX_ERR_UNREACH: not the learner's output.
-  OUT="$(printf '%s\n' "$OUT" | awk '
+  # (lines kept in an array, not one growing string: a long output stays fast)
+  case "$OUT" in *prterun*|*PMIX_ERR_UNREACH*) OUT="$(printf '%s\n' "$OUT" | awk '
     /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
-    /^-{60,}$/ { if (inbox) { if (box !~ /prterun (detected|has exited)/) printf "%s%s\n", box, $0; inbox = 0; box = "" }
-                 else { inbox = 1; box = $0 "\n" } next }
-    inbox { box = box $0 "\n"; next }
+    length($0) >= 60 && /^-+$/ { if (inbox) { b[++n] = $0; keep = 1
+                              for (i = 1; i <= n; i++) if (b[i] ~ /prterun (detected|has exited)/) keep = 0
+                              if (keep) for (i = 1; i <= n; i++) print b[i]
+                              inbox = 0; n = 0 }
+                 else { inbox = 1; n = 0; b[++n] = $0 } next }
+    inbox { b[++n] = $0; next }
     { print }
-    END { if (inbox) printf "%s", box }')"
+    END { if (inbox) for (i = 1; i <= n; i++) print b[i] }')" ;; esac
   if [ "$STATUS" -eq 124 ] || [ "$STATUS" -eq 137 ]; then
     fail "$_prog on $_np ranks did not finish in $GRADE_TIMEOUT s: a rank is waiting for a message that never comes (a deadlock?)." \
          "Run it yourself: make run PROG=$_prog NP=$_np"
