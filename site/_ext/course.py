@@ -149,32 +149,25 @@ def run_program(folder, prog, np, args, timeout):
     or the run stored under COURSE_RUN_SHARE (see the module's docstring)."""
     key = (str(folder), prog, np, args, timeout)
     if key not in _RUNS:
-        _RUNS[key] = _shared_run(key) or _run_program(folder, prog, np, args, timeout)
+        stored = _stored_run_path(key)
+        if stored and stored.is_file():
+            _RUNS[key] = tuple(json.loads(stored.read_text()))
+        else:
+            _RUNS[key] = _run_program(folder, prog, np, args, timeout)
+            if stored:
+                tmp = stored.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(list(_RUNS[key])))
+                tmp.replace(stored)
     return _RUNS[key]
 
 
-def _shared_run(key):
-    """The run stored for KEY under $COURSE_RUN_SHARE, or None (then run it:
-    run_program stores it through _store_run)."""
+def _stored_run_path(key):
+    """Where the run KEY is stored under $COURSE_RUN_SHARE, or None when unset."""
     share = os.environ.get("COURSE_RUN_SHARE")
     if not share:
         return None
-    path = Path(share) / (hashlib.sha256(json.dumps(key).encode()).hexdigest() + ".json")
-    if path.is_file():
-        status, output = json.loads(path.read_text())
-        return status, output
-    return None
-
-
-def _store_run(key, run):
-    share = os.environ.get("COURSE_RUN_SHARE")
-    if share:
-        Path(share).mkdir(parents=True, exist_ok=True)
-        path = Path(share) / (hashlib.sha256(json.dumps(key).encode()).hexdigest() + ".json")
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(list(run)))
-        tmp.replace(path)
-    return run
+    Path(share).mkdir(parents=True, exist_ok=True)
+    return Path(share) / (hashlib.sha256(json.dumps(key).encode()).hexdigest() + ".json")
 
 
 def _run_program(folder, prog, np, args, timeout):
@@ -192,8 +185,7 @@ def _run_program(folder, prog, np, args, timeout):
     lock_dir.mkdir(parents=True, exist_ok=True)
     with open(lock_dir / ("-".join(folder.parts) + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _store_run((str(folder), prog, np, args, timeout),
-                          _run_locked(folder, prog, np, args, timeout, env, script))
+        return _run_locked(folder, prog, np, args, timeout, env, script)
 
 
 def _run_locked(folder, prog, np, args, timeout, env, script):
