@@ -43,26 +43,23 @@ teardown() {
   scancel -u "$(id -un)" 2> /dev/null || true
 }
 
-# wait_state ID STATE: poll (up to 60 s) until job ID is in STATE.
-wait_state() {
+# poll_job ID STATES: poll (up to 60 s) until job ID is in one of STATES (a
+# pattern such as COMPLETED|FAILED); print that state.
+poll_job() {
   local i st
   for ((i = 0; i < 300; i++)); do
     st="$(squeue -h -j "$1" -t all -o %T 2> /dev/null)"
-    [ "$st" = "$2" ] && return 0
+    [[ "$st" =~ ^($2)$ ]] && { echo "$st"; return 0; }
     sleep 0.2
   done
-  echo "job $1 still ${st:-unknown}, not $2, after 60 s" >&2; return 1
+  echo "job $1 still ${st:-unknown} after 60 s" >&2; return 1
 }
 
-wait_job() {
-  local id="$1" i st
-  for ((i = 0; i < 300; i++)); do
-    st="$(squeue -h -j "$id" -t all -o %T 2> /dev/null)"
-    case "$st" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) echo "$st"; return 0 ;; esac
-    sleep 0.2
-  done
-  echo "job $id still $st after 60 s" >&2; return 1
-}
+# wait_state ID STATE: until job ID is in STATE (RUNNING, ...).
+wait_state() { poll_job "$1" "$2" > /dev/null; }
+
+# wait_job ID: until job ID has ended; print how (COMPLETED, FAILED, ...).
+wait_job() { poll_job "$1" 'COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY'; }
 
 @test "cluster: make cluster-up prints how to use it; one idle node of 4 CPUs" {
   run cat "$COURSE_CLUSTER_DIR.up"
