@@ -122,6 +122,21 @@ unbats() {
   done
 }
 
+@test "course: every file a learner edits is at most 200 lines; every solution main() at most 80" {
+  bad=0
+  # The files with a TODO are the ones the learner edits (helpers live in headers named for what they hold).
+  for f in $(grep -rl --include='*.cpp' --include='*.hpp' TODO exercises/); do
+    n=$(wc -l < "$f")
+    [ "$n" -le 200 ] || { echo "$f: $n lines (at most 200)"; bad=1; }
+  done
+  # main() runs from its `int main(` line to the first `}` in column 1.
+  for f in solutions/[0-9][0-9]-*/*.cpp; do
+    n=$(awk '/^int main\(/ { on = 1 } on { n++ } on && /^}/ { print n; exit }' "$f")
+    [ -z "$n" ] || [ "$n" -le 80 ] || { echo "$f: main() is $n lines (at most 80)"; bad=1; }
+  done
+  [ "$bad" -eq 0 ]
+}
+
 @test "course: check-lesson runs one lesson's tests; VARIANT=exercise grades the exercise" {
   # (FILTER: the lesson's bad-input tests only; the whole file runs on its own in the suite)
   run unbats make --no-print-directory "$NODEPS" check-lesson LESSON=02 FILTER='bad input'
