@@ -24,6 +24,15 @@ export PRTE_MCA_rmaps_default_mapping_policy="${PRTE_MCA_rmaps_default_mapping_p
 # latency benchmark on a cluster.  (MPICH spins regardless.)
 export OMPI_MCA_mpi_yield_when_idle="${OMPI_MCA_mpi_yield_when_idle:-1}"                          # Open MPI 4 and 5
 
+# On one machine (a laptop, a container, the tests; not a Slurm job), ranks
+# talk through shared memory: Open MPI 4 then need not probe for a fast
+# network (UCX) at every start, 0.2 s of its 0.7 s start here.  In a Slurm job
+# Open MPI picks the cluster's network itself.  (Open MPI 5 starts in 0.4 s
+# either way; MPICH ignores it.)
+if [ -z "${SLURM_JOB_ID:-}" ]; then
+  export OMPI_MCA_pml="${OMPI_MCA_pml:-ob1}"                                                        # Open MPI 4 and 5
+fi
+
 # A failing run shows the program's own message, not a screen of launcher
 # notices.  Open MPI 4 obeys this; Open MPI 5 still adds one boxed notice
 # ("prterun detected that one or more processes exited with non-zero status"),
