@@ -86,39 +86,18 @@ static PetscErrorCode UseIterativeInnerSolver(EPS eps)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-// PETSc 3.18's classical algebraic multigrid (-st_pc_type gamg
-// -st_pc_gamg_type classical) never returns on more than one rank; later
-// releases run it.  Refuse it there in one line rather than hang.
+// GAMG's classical variant (-st_pc_type gamg -st_pc_gamg_type classical)
+// never finishes on more than one rank with PETSc 3.18 (3.19 and later run it):
+// refused there in one line (petsc_errors.hpp).
 static PetscErrorCode RefuseKnownHangs(EPS eps)
 {
+  ST  st;
+  KSP ksp;
   PetscFunctionBeginUser;
-#if !PETSC_VERSION_GE(3, 19, 0)
-  ST          st;
-  KSP         ksp;
-  PC          pc;
-  const char* prefix;
-  char        pc_type[64] = "", gamg_type[64] = "";
-  PetscBool   gamg = PETSC_FALSE, classical = PETSC_FALSE;
-  PetscMPIInt size;
   if (!eps) PetscFunctionReturn(PETSC_SUCCESS);
-  // The ST reads its KSP's options only when it is set up, so ask the options
-  // database what the PC will be (a type set in the code counts too).
   PetscCall(EPSGetST(eps, &st));
   PetscCall(STGetKSP(st, &ksp));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PCGetOptionsPrefix(pc, &prefix));
-  PetscCall(PetscOptionsGetString(NULL, prefix, "-pc_type", pc_type, sizeof pc_type, NULL));
-  PetscCall(PetscOptionsGetString(NULL, prefix, "-pc_gamg_type", gamg_type, sizeof gamg_type, NULL));
-  if (pc_type[0]) PetscCall(PetscStrcmp(pc_type, PCGAMG, &gamg));
-  else PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCGAMG, &gamg));
-  if (gamg) PetscCall(PetscStrcmp(gamg_type, PCGAMGCLASSICAL, &classical));
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscCheck(!classical || size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-st_pc_gamg_type classical hangs on more than one rank with PETSc %d.%d: use the default (agg) or one rank",
-             PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR);
-#else
-  (void)eps;
-#endif
+  PetscCall(RefuseGAMGClassical(ksp, PetscBool(!PETSC_VERSION_GE(3, 19, 0))));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -41,8 +41,12 @@
 //
 // WarnUnusedOptions() prints one line per option that nothing read
 // (`-ksp_tpye gmres`): Debian's optimised PETSc says nothing.
+//
+// RefuseGAMGClassical(ksp, hangs), before the first solve, refuses in one line
+// a combination that never finishes (see below).
 #pragma once
 
+#include <petscksp.h>
 #include <petscsys.h>
 #include <petscversion.h>
 
@@ -113,5 +117,38 @@ static inline PetscErrorCode WarnUnusedOptions(void)
     PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "WARNING! option -%s%s%s was never used (misspelt?)\n",
                            names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+// GAMG's classical algebraic multigrid (-pc_type gamg -pc_gamg_type classical)
+// never finishes on more than one rank for some of the course's matrices: its
+// coarsening loops for ever (seen in gdb: every rank in MatCoarsenApply's
+// MPI_Allreduce).  Grid's and bratu's matrices hit it on PETSc 3.18 and 3.22,
+// bridge_modes' on 3.18 only.  RefuseGAMGClassical(ksp, hangs) with hangs true
+// refuses the combination in one line rather than hang.  It asks the options
+// database under the PC's prefix (-st_pc_type for SLEPc's ST), so it also works
+// before the KSP has read its options; a PC type set in the code counts too.
+static inline PetscErrorCode RefuseGAMGClassical(KSP ksp, PetscBool hangs)
+{
+  PC          pc;
+  const char* prefix;
+  char        pc_type[64] = "", gamg_type[64] = "";
+  PetscBool   gamg = PETSC_FALSE, classical = PETSC_FALSE;
+  PetscMPIInt size;
+
+  PetscFunctionBeginUser;
+  if (!ksp || !hangs) PetscFunctionReturn(PETSC_SUCCESS);   // (no ksp: an exercise not written yet)
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCGetOptionsPrefix(pc, &prefix));
+  PetscCall(PetscOptionsGetString(NULL, prefix, "-pc_type", pc_type, sizeof pc_type, NULL));
+  PetscCall(PetscOptionsGetString(NULL, prefix, "-pc_gamg_type", gamg_type, sizeof gamg_type, NULL));
+  if (pc_type[0]) PetscCall(PetscStrcmp(pc_type, PCGAMG, &gamg));
+  else PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCGAMG, &gamg));
+  if (gamg) PetscCall(PetscStrcmp(gamg_type, PCGAMGCLASSICAL, &classical));
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)ksp), &size));
+  PetscCheck(!classical || size == 1, PetscObjectComm((PetscObject)ksp), PETSC_ERR_USER_INPUT,
+             "-%spc_gamg_type classical never finishes on more than one rank for this matrix with PETSc %d.%d: "
+             "use the default (agg) or one rank",
+             prefix ? prefix : "", PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
