@@ -11,6 +11,9 @@
 # run side by side.  The ports are free ones picked at start, not the default
 # 6817/6818, so the test cluster keeps clear of a real Slurm and of another
 # test run on the same machine (a chroot shares the host's network).
+# The daemons run as the user who starts them (SlurmUser, SlurmdUser), root or
+# not: in the course's container that is `learner`, whose slurmd then runs
+# that user's jobs only, which is all a one-person cluster needs.
 
 slurm_available() {
   command -v munged >/dev/null && command -v slurmctld >/dev/null &&
@@ -44,7 +47,7 @@ slurm_start() {
 ClusterName=course
 SlurmctldHost=$host
 SlurmUser=$(id -un)
-SlurmdUser=root
+SlurmdUser=$(id -un)
 AuthType=auth/munge
 AuthInfo=socket=$dir/munge/socket
 CredType=cred/munge
