@@ -35,9 +35,6 @@ setup() {
   cd "$WORK/02-hello"
 }
 
-# wait_job ID: wait until the job has left the running states and print its
-# final state.  (sbatch --wait polls every 2, 4, 8, then 10 s; this looks
-# every 0.2 s, so a test waits for its job, not for sbatch.)
 # A test that fails half-way leaves no job behind to block the next one.
 teardown() {
   # (not after cluster-down: scancel would retry the stopped controller for a minute)
@@ -46,7 +43,9 @@ teardown() {
 }
 
 # poll_job ID STATES: poll (up to 60 s) until job ID is in one of STATES (a
-# pattern such as COMPLETED|FAILED); print that state.
+# pattern such as COMPLETED|FAILED); print that state.  (sbatch --wait polls
+# every 2, 4, 8, then 10 s; this looks every 0.2 s, so a test waits for its
+# job, not for sbatch.)
 poll_job() {
   local i st
   for ((i = 0; i < 300; i++)); do

@@ -73,15 +73,14 @@ plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 echo
 echo "# suite wall time: $(( $(date +%s) - suite_start )) s ($JOBS at a time); per file:"
 for k in $(seq 0 $((i - 1))); do
-  printf '#   %4s s  %s\n' "$(cat "$out/$k.time" 2>/dev/null || echo '?')" "$(sed -n "$((k + 1))p" <(printf '%s\n' "$@"))"
+  printf '#   %4s s  %s\n' "$(cat "$out/$k.time" 2>/dev/null || echo '?')" "${@:k + 1:1}"
 done | sort -rn -k2
 # Where the time goes inside the files: the slowest tests (bats --timing adds
 # "in N ms" to each result line).
 echo "# the slowest tests:"
 for k in $(seq 0 $((i - 1))); do
-  f="$(sed -n "$((k + 1))p" <(printf '%s\n' "$@"))"
-  sed -nE 's/^(not )?ok [0-9]+ (.*) in ([0-9]+)ms( # skip.*)?$/\3 \2/p' "$out/$k.tap" 2>/dev/null |
-    awk -v f="$(basename "$f" .bats)" '{ ms = $1; $1 = ""; printf "%d %s:%s\n", ms, f, $0 }'
+  f="$(basename "${@:k + 1:1}" .bats)"
+  sed -nE "s/^(not )?ok [0-9]+ (.*) in ([0-9]+)ms( # skip.*)?\$/\\3 $f: \\2/p" "$out/$k.tap" 2>/dev/null
 done | sort -rn | head -n 15 | awk '{ ms = $1; $1 = ""; printf "#   %6.1f s %s\n", ms / 1000, $0 }'
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

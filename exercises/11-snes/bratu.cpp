@@ -85,6 +85,11 @@ static PetscErrorCode CreateSolver(DM da, AppCtx* user, SNES* snes)
   //   as their context); then let the command line choose the solvers.
   //   Hint: SNESCreate, SNESSetDM, DMDASNESSetFunctionLocal, DMDASNESSetJacobianLocal, SNESSetFromOptions.
   // <<< step 1
+  if (*snes) {   // one preconditioner would never finish on 2+ ranks (petsc_errors.hpp)
+    KSP ksp;
+    PetscCall(SNESGetKSP(*snes, &ksp));
+    PetscCall(RefuseGAMGClassical(ksp, PETSC_TRUE));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -93,11 +98,6 @@ static PetscErrorCode CreateSolver(DM da, AppCtx* user, SNES* snes)
 static PetscErrorCode Solve(SNES snes, Vec x, Result* result)
 {
   PetscFunctionBeginUser;
-  if (snes) {   // one preconditioner would never finish on 2+ ranks (petsc_errors.hpp)
-    KSP ksp;
-    PetscCall(SNESGetKSP(snes, &ksp));
-    PetscCall(RefuseGAMGClassical(ksp, PETSC_TRUE));
-  }
   // >>> step 2: solve F(u) = 0 from x, then ask why Newton stopped and after how many iterations
   // TODO 2: solve F(u) = 0 starting from x (no right-hand side), then fill
   //   result->reason, result->newton_its and result->linear_its.

@@ -94,6 +94,7 @@ static PetscErrorCode CreateSolver(Mat L, KSP* ksp)
   //   override it (-ksp_type, -pc_type, -ksp_monitor ...).
   //   Hint: KSPCreate, KSPSetOperators, KSPSetType, KSPGetPC, PCSetType, KSPSetTolerances, KSPSetFromOptions.
   // <<< step 2
+  PetscCall(RefuseGAMGClassical(*ksp, PETSC_TRUE));   // it would never finish on 2+ ranks (petsc_errors.hpp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -101,7 +102,6 @@ static PetscErrorCode CreateSolver(Mat L, KSP* ksp)
 static PetscErrorCode Solve(KSP ksp, Vec p, Vec v, Solution* s)
 {
   PetscFunctionBeginUser;
-  PetscCall(RefuseGAMGClassical(ksp, PETSC_TRUE));   // it would never finish on 2+ ranks (petsc_errors.hpp)
   // >>> step 3: solve L v = p, then ask why the solver stopped and after how many iterations
   // TODO 3: solve L v = p, then fill s->its and s->reason.
   //   Hint: KSPSolve, KSPGetIterationNumber, KSPGetConvergedReason.

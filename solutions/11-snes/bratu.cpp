@@ -85,6 +85,11 @@ static PetscErrorCode CreateSolver(DM da, AppCtx* user, SNES* snes)
   PetscCall(DMDASNESSetJacobianLocal(da, (DMDASNESJacobianFn*)FormJacobianLocal, user));
   PetscCall(SNESSetFromOptions(*snes));  // -snes_type, -snes_monitor, -ksp_type, -pc_type, ...
   // <<< step 1
+  if (*snes) {   // one preconditioner would never finish on 2+ ranks (petsc_errors.hpp)
+    KSP ksp;
+    PetscCall(SNESGetKSP(*snes, &ksp));
+    PetscCall(RefuseGAMGClassical(ksp, PETSC_TRUE));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -93,11 +98,6 @@ static PetscErrorCode CreateSolver(DM da, AppCtx* user, SNES* snes)
 static PetscErrorCode Solve(SNES snes, Vec x, Result* result)
 {
   PetscFunctionBeginUser;
-  if (snes) {   // one preconditioner would never finish on 2+ ranks (petsc_errors.hpp)
-    KSP ksp;
-    PetscCall(SNESGetKSP(snes, &ksp));
-    PetscCall(RefuseGAMGClassical(ksp, PETSC_TRUE));
-  }
   // >>> step 2: solve F(u) = 0 from x, then ask why Newton stopped and after how many iterations
   PetscCall(SNESSolve(snes, NULL, x));
   PetscCall(SNESGetConvergedReason(snes, &result->reason));

@@ -111,6 +111,7 @@ static PetscErrorCode CreateSolver(Mat L, KSP* ksp)
   PetscCall(KSPSetTolerances(*ksp, 1e-12, 1e-50, PETSC_DEFAULT, 2000));
   PetscCall(KSPSetFromOptions(*ksp));
   // <<< step 2
+  PetscCall(RefuseGAMGClassical(*ksp, PETSC_TRUE));   // it would never finish on 2+ ranks (petsc_errors.hpp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -118,7 +119,6 @@ static PetscErrorCode CreateSolver(Mat L, KSP* ksp)
 static PetscErrorCode Solve(KSP ksp, Vec p, Vec v, Solution* s)
 {
   PetscFunctionBeginUser;
-  PetscCall(RefuseGAMGClassical(ksp, PETSC_TRUE));   // it would never finish on 2+ ranks (petsc_errors.hpp)
   // >>> step 3: solve L v = p, then ask why the solver stopped and after how many iterations
   PetscCall(KSPSolve(ksp, p, v));
   PetscCall(KSPGetIterationNumber(ksp, &s->its));
