@@ -65,15 +65,18 @@ ifneq ($(PETSC_PROGRAMS),)
   endif
 endif
 
-# Sanitizers: a build of its own, so it never mixes with the normal one.
+# Sanitizers: a build of its own, so it never mixes with the normal one.  It is
+# not optimised (-O0, after the folder's -O2): the sanitizers report the same
+# errors, their reports name the exact line, and it compiles in about a third
+# of the time (measured: 6 s instead of 18 s for 06-fft's fft2d_transpose).
 SANITIZE ?=
 comma := ,
 ifeq ($(SANITIZE),)
   BUILD := build/$(MPI)
 else
   BUILD := build/$(MPI)-$(subst $(comma),+,$(SANITIZE))
-  override CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -g
-  override CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -g
+  override CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -g -O0
+  override CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -g -O0
 endif
 
 # Every launch goes through mpi-env.sh (beside this file): the settings Open MPI

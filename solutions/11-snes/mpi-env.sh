@@ -39,6 +39,13 @@ fi
 # and no setting removes it without also losing the exit status.
 export OMPI_MCA_orte_execute_quiet="${OMPI_MCA_orte_execute_quiet:-1}"                              # Open MPI 4
 
+# A run that fails (a rank exits non-zero, as after a bad input) ends at once.
+# Open MPI 4 then stops the job's other processes with SIGTERM and waits a
+# second before SIGKILL, even when they have all exited already: measured
+# here, a refused run of 2 ranks took 1.5-2.3 s instead of 0.4 s.  Open MPI 5
+# does not wait.
+export OMPI_MCA_odls_base_sigkill_timeout="${OMPI_MCA_odls_base_sigkill_timeout:-0}"               # Open MPI 4
+
 # Open MPI 5.0's TCP transport prints "Unable to find reachable pairing between
 # local and remote interfaces" for every peer on a host with IPv6 addresses.
 # Ranks on one node talk through shared memory; between nodes IPv4 is enough.
