@@ -52,10 +52,11 @@ if [ "$PIN" != 0 ]; then
   export OMPI_MCA_hwloc_base_binding_policy="${OMPI_MCA_hwloc_base_binding_policy:-none}"         # Open MPI 4
   export PRTE_MCA_hwloc_default_binding_policy="${PRTE_MCA_hwloc_default_binding_policy:-none}"   # Open MPI 5
 fi
-# lane_cpus LANE: the cores of lane LANE (0..JOBS-1), an equal share of cpus.
+# lane_cpus LANE: the cores of lane LANE (0..JOBS-1), an equal share of cpus
+# (the last lane also takes what is left over).
 lane_cpus() {
   local n=$(( ${#cpus[@]} / JOBS )) list
-  list="${cpus[*]:$(( $1 * n )):$n}"
+  if [ "$1" -eq $((JOBS - 1)) ]; then list="${cpus[*]:$(( $1 * n ))}"; else list="${cpus[*]:$(( $1 * n )):$n}"; fi
   echo "${list// /,}"
 }
 
