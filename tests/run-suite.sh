@@ -52,11 +52,13 @@ if [ "$PIN" != 0 ]; then
   export OMPI_MCA_hwloc_base_binding_policy="${OMPI_MCA_hwloc_base_binding_policy:-none}"         # Open MPI 4
   export PRTE_MCA_hwloc_default_binding_policy="${PRTE_MCA_hwloc_default_binding_policy:-none}"   # Open MPI 5
 fi
-# lane_cpus LANE: the cores of lane LANE (0..JOBS-1), an equal share of cpus
-# (the last lane also takes what is left over).
+# lane_cpus LANE: the cores of lane LANE (0..JOBS-1), an equal share of cpus,
+# per_lane of them (the last lane also takes what is left over).
+per_lane=$(( ${#cpus[@]} / JOBS ))
 lane_cpus() {
-  local n=$(( ${#cpus[@]} / JOBS )) list
-  if [ "$1" -eq $((JOBS - 1)) ]; then list="${cpus[*]:$(( $1 * n ))}"; else list="${cpus[*]:$(( $1 * n )):$n}"; fi
+  local list
+  if [ "$1" -eq $((JOBS - 1)) ]; then list="${cpus[*]:$(( $1 * per_lane ))}"
+  else list="${cpus[*]:$(( $1 * per_lane )):$per_lane}"; fi
   echo "${list// /,}"
 }
 
@@ -108,7 +110,7 @@ passed=$((passed - skipped))
 plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 [ "$plans" -eq $# ] || failed=$((failed + $# - plans))
 echo
-pinned=""; [ "$PIN" = 0 ] || pinned=", each on $(( ${#cpus[@]} / JOBS )) of the ${#cpus[@]} cores"
+pinned=""; [ "$PIN" = 0 ] || pinned=", each on $per_lane of the ${#cpus[@]} cores"
 echo "# suite wall time: $(( $(date +%s) - suite_start )) s ($JOBS at a time$pinned); per file:"
 for k in $(seq 0 $((i - 1))); do
   printf '#   %4s s  %s\n' "$(cat "$out/$k.time" 2>/dev/null || echo '?')" "${@:k + 1:1}"
