@@ -115,7 +115,14 @@ plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 [ "$plans" -eq $# ] || failed=$((failed + $# - plans))
 echo
 pinned=""; [ "$PIN" = 0 ] || pinned=", each on $per_lane of the ${#cpus[@]} cores"
-echo "# suite wall time: $(( $(date +%s) - suite_start )) s ($JOBS at a time$pinned); per file:"
+wall=$(( $(date +%s) - suite_start ))
+# The CPU time of everything the suite ran (this shell's children, fields 16
+# and 17 of /proc/PID/stat, in clock ticks), against what the cores could give.
+echo "# suite CPU time: $(awk -v w="$wall" -v c="${#cpus[@]}" -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" '{
+  sub(/^.*\) /, ""); u = $14 / hz; s = $15 / hz   # after "pid (comm) ", field 16 is the 14th
+  printf "%.0f s (user %.0f s, system %.0f s), %.0f%% of %d cores for %d s", u + s, u, s,
+         (w > 0 && c > 0) ? 100 * (u + s) / (c * w) : 0, c, w }' "/proc/$$/stat" 2>/dev/null)"
+echo "# suite wall time: $wall s ($JOBS at a time$pinned); per file:"
 for k in $(seq 0 $((i - 1))); do
   printf '#   %4s s  %s\n' "$(cat "$out/$k.time" 2>/dev/null || echo '?')" "${@:k + 1:1}"
 done | sort -rn -k2
