@@ -71,10 +71,12 @@ launch() {
   OUT="$(timeout -k 5 "$GRADE_TIMEOUT" "$MPIEXEC" -n "$_np" "$BUILD/$_prog" "$@" < /dev/null 2>&1)"
   STATUS=$?
   # Open MPI 5's launcher boxes a notice after a failing run, and its PMIx server
-  # may add a line PMIX_ERR_UNREACH: not the learner's output.
+  # may add a line PMIX_ERR_UNREACH, its event library a line "[warn] Epoll
+  # ... failed": not the learner's output.
   # (lines kept in an array, not one growing string: a long output stays fast)
-  case "$OUT" in *prterun*|*PMIX_ERR_UNREACH*) OUT="$(printf '%s\n' "$OUT" | awk '
+  case "$OUT" in *prterun*|*PMIX_ERR_UNREACH*|*'[warn] Epoll'*) OUT="$(printf '%s\n' "$OUT" | awk '
     /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
+    /^\[warn\] Epoll [A-Z]+\([0-9]+\) on fd [0-9]+ failed/ { next }
     length($0) >= 60 && /^-+$/ { if (inbox) { b[++n] = $0; keep = 1
                               for (i = 1; i <= n; i++) if (b[i] ~ /prterun (detected|has exited)/) keep = 0
                               if (keep) for (i = 1; i <= n; i++) print b[i]
