@@ -14,6 +14,7 @@
 # site/_ext/course.py, which documents them for the page writers.
 import os
 import runpy
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,8 @@ extensions = [
 # teaching: every `.. solution::` becomes one line saying it is hidden, and the
 # page sources (which name the solution files) are not copied into the site.
 course_solutions = os.environ.get("COURSE_SOLUTIONS") or "show"
+# The program reference (api/, section 2) documents the solution programs, so
+# that copy leaves it out: its api page says so in one paragraph.
 if course_solutions == "hide":
     html_copy_source = False
     html_show_sourcelink = False
@@ -48,7 +51,7 @@ html_theme = "furo"
 html_title = project
 html_static_path = ["static"]
 html_css_files = ["course.css"]
-exclude_patterns = ["_data", "_figures/README*"]
+exclude_patterns = ["_data", "_figures/README*"] + (["api/**"] if course_solutions == "hide" else [])
 templates_path = []
 highlight_language = "none"
 # Copy only the command, not the prompt or the output.
@@ -165,6 +168,12 @@ def _make_figures():
         todo.append((script, key, stamp))
     if not todo:
         return
+    # Imported once here, each forked child starts with them (importing
+    # pyplot takes most of a second, about half of a small figure's time).
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
     work = Path(tempfile.mkdtemp(prefix="course-figures-"))
     try:
         ctx = multiprocessing.get_context("fork")
@@ -198,13 +207,15 @@ def _make_figures():
 
 _make_figures()
 
-# ---- 2. API reference: one Doxygen project and one page per source file ------
+# ---- 2. API reference: a Doxygen project per source file, a page per lesson --
 # Every lesson is standalone, so several lessons carry their own copy of a
 # helper (cli.hpp's class Options, say), and PETSc programs in one lesson each
-# have their own `AppCtx`.  One Doxygen project and one page per file keeps
-# them apart (Doxygen merges same-named structs of one project, and Breathe's
-# HTML ids are the struct names); a C++ namespace per file keeps Sphinx from
-# reading the programs' `main` functions as one declaration defined twice.
+# have their own `AppCtx`.  One Doxygen project per file keeps them apart
+# (Doxygen merges same-named structs of one project); Breathe's HTML ids are
+# the struct names, so two files of a lesson that define the same name go on
+# two pages; a C++ namespace per file keeps Sphinx from reading the programs'
+# `main` functions as one declaration defined twice.  (A page per file, 118
+# pages, took Sphinx twice as long: every page carries the whole navigation.)
 # The headers every lesson shares (common/*.hpp, copied into the lesson folders
 # by `make sync`) get one page of their own, api/common, instead of one per
 # copy: their macros (PETSC_SUCCESS) are C declarations, which no namespace
@@ -227,43 +238,61 @@ def _api_pages():
     def is_common_copy(f):
         return f.name in common and f.read_bytes() == common[f.name]
 
-    doxygen = []                 # (source file, its Doxygen output folder)
+    lessons = []                 # (lesson folder, its files)
     folders = sorted(p for p in (ROOT / "solutions").glob("[0-9][0-9]-*") if p.is_dir())
     for lesson in folders + [ROOT / "common"]:
         files = sorted(lesson.glob("*.cpp")) + sorted(lesson.glob("*.hpp"))
         if lesson.name != "common":
             files = [f for f in files if not is_common_copy(f)]
-        if not files:
-            continue
+        if files:
+            lessons.append((lesson, files))
+    _run_doxygen([(f, BUILD / "doxygen" / lesson.name / f.name)
+                  for lesson, files in lessons for f in files])
+    for lesson, files in lessons:
         page = ROOT / "lessons" / f"{lesson.name}.rst"
         if lesson.name == "common":
             title = "Shared helpers (common/)"
         else:
             title = page.read_text().splitlines()[0] if page.exists() else lesson.name
-        (api / lesson.name).mkdir(exist_ok=True)
-        entries = []
+        # One page per lesson, a section per file.  Breathe's HTML ids are
+        # Doxygen's (structOptions), so two files that each define a struct
+        # Options go on different pages: a file goes on the first page where
+        # none of its classes, structs and namespaces is taken.
+        pages = []               # [(taken names, sections)]
         for f in files:
             project = f"{lesson.name}/{f.name}"
             out = BUILD / "doxygen" / lesson.name / f.name
-            doxygen.append((f, out))
             breathe_projects[project] = str(out / "xml")
+            names = set(re.findall(r'refid="([^"]+)" kind="(?:struct|class|union|namespace)"',
+                                   (out / "xml" / "index.xml").read_text()))
             ns = "l" + "".join(c if c.isalnum() else "_" for c in f"{lesson.name}_{f.name}")
-            target = api / lesson.name / f"{f.stem}-{f.suffix[1:]}.rst"
-            _write_if_changed(target, f"{f.name}\n{'=' * len(f.name)}\n\n"
-                              f".. cpp:namespace:: {ns}\n\n"
-                              f".. doxygenfile:: {f.name}\n   :project: {project}\n")
-            wanted.add(target)
-            entries.append(f"   {lesson.name}/{target.stem}\n")
-        index = api / f"{lesson.name}.rst"
+            section = (f"{f.name}\n{'-' * len(f.name)}\n\n.. cpp:namespace:: {ns}\n\n"
+                       f".. doxygenfile:: {f.name}\n   :project: {project}\n\n")
+            for taken, sections in pages:
+                if not taken & names:
+                    taken |= names
+                    sections.append((f.name, section))
+                    break
+            else:
+                pages.append((set(names), [(f.name, section)]))
         what = ("The headers in ``common/`` that lesson folders carry identical copies of"
                 if lesson.name == "common" else f"The programs of lesson ``{lesson.name}``")
-        _write_if_changed(index, f"{title}\n{'=' * len(title)}\n\n"
-                          f"{what}, as Doxygen reads them, one page per file.\n\n"
-                          f".. toctree::\n   :maxdepth: 1\n\n" + "".join(entries))
-        wanted.add(index)
+        for i, (_, sections) in enumerate(pages):
+            target = api / (f"{lesson.name}.rst" if i == 0 else f"{lesson.name}-{i + 1}.rst")
+            head = title if i == 0 else f"{title}: {sections[0][0]}"
+            intro = (f"{what}, as Doxygen reads them, a section per file."
+                     if len(pages) == 1 else
+                     f"{what}, as Doxygen reads them, a section per file (page {i + 1} of "
+                     f"{len(pages)}: files that define a class of the same name are on "
+                     "different pages).")
+            _write_if_changed(target, f"{head}\n{'=' * len(head)}\n\n{intro}\n\n"
+                              + "".join(sec for _, sec in sections))
+            wanted.add(target)
     for stale in set(api.rglob("*.rst")) - wanted:
         stale.unlink()
-    _run_doxygen(doxygen)
+    for folder in sorted(api.iterdir()):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _run_doxygen(todo):
@@ -291,4 +320,21 @@ def _run_doxygen(todo):
         list(pool.map(run, runs))
 
 
-_api_pages()
+if course_solutions != "hide":
+    _api_pages()
+
+API_HIDDEN = """Program reference
+=================
+
+The program reference is generated from the solution programs, so this copy
+of the site, made without solutions, leaves it out.  The full site has it.
+"""
+
+
+def _hide_api_page(app, docname, source):
+    if docname == "api" and course_solutions == "hide":
+        source[0] = API_HIDDEN
+
+
+def setup(app):
+    app.connect("source-read", _hide_api_page)

@@ -71,7 +71,8 @@ mpirun() {
 # and the line "[warn] Epoll MOD(4) on fd 27 failed. ..." its event library
 # printed once in a whole suite (a 5-rank refused run, on a loaded machine).
 # common/grade.sh (the exercises' grader, standalone in each exercise folder)
-# filters with the same awk program: change the two together.
+# filters with the same awk program, and site/_ext/course.py (the pages'
+# course-run output) drops the same lines: change the three together.
 drop_launcher_notice() {
   raw_output="$output"
   case "$output" in *prterun*|*PMIX_ERR_UNREACH*|*'[warn] Epoll'*) ;; *) return 0 ;; esac

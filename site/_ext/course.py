@@ -113,9 +113,18 @@ DEFAULT_TIMEOUT = 300
 
 # ---- course-run -------------------------------------------------------------
 
+# Open MPI 5's launcher lines that are not the program's (tests/helpers.bash
+# and common/grade.sh drop the same): PMIx's "[host:pid] PMIX ERROR:
+# PMIX_ERR_UNREACH ..." when ranks exit with an error at once, and the event
+# library's "[warn] Epoll MOD(4) on fd 27 failed ...".
+_LAUNCHER_LINE = re.compile(r"^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH |"
+                            r"^\[warn\] Epoll [A-Z]+\([0-9]+\) on fd [0-9]+ failed")
+
+
 def _strip_noise(text):
     """Drop make's 'make: *** ... Error N' lines and Open MPI 5's boxed
-    launcher notice (as tests/helpers.bash does), keep everything else."""
+    launcher notice and launcher lines (as tests/helpers.bash does), keep
+    everything else."""
     out, box, inbox = [], [], False
     for line in text.splitlines():
         if set(line) == {"-"} and len(line) >= 60:
@@ -130,7 +139,7 @@ def _strip_noise(text):
         if inbox:
             box.append(line)
             continue
-        if line.startswith("make: *** ") or line.startswith("make[1]: *** "):
+        if line.startswith("make: *** ") or line.startswith("make[1]: *** ") or _LAUNCHER_LINE.match(line):
             continue
         out.append(line)
     out.extend(box)
