@@ -13,6 +13,14 @@
 #                  core, took 1125 s here, as long as 2 lanes; the suite kept
 #                  the 2 cores 88% busy, 1979 s of CPU time, half of it in the
 #                  kernel starting and ending processes.)
+#   SUITE_IDLE="tests/site.bats"  files that run beside the lanes, from the
+#                  start, at the lowest priority (nice 19) on every core: they
+#                  take the CPU time the lanes leave idle (a lane waits for
+#                  Slurm jobs, launches, a browser), and the lanes hardly
+#                  notice them.  The default, when the whole suite runs in
+#                  pinned lanes: the site (a long file of Python, Sphinx and
+#                  short runs, none of which waits on a partner rank).
+#                  SUITE_IDLE= runs every file in the lanes.
 #   SUITE_PIN=1    each lane runs on its own share of the cores (taskset; the
 #                  default when there are at least as many cores as lanes).
 #                  An MPI rank that waits for a message polls and yields its
@@ -40,6 +48,7 @@ else
   jobs_default=1
 fi
 JOBS="${SUITE_JOBS:-$jobs_default}"
+whole=0; [ "$jobs_default" = 1 ] || whole=1
 
 # The cores this process may use (Cpus_allowed_list, e.g. "0-3,6"), one per word.
 cpus=()
@@ -66,15 +75,22 @@ lane_cpus() {
   echo "${list// /,}"
 }
 
+# The files that run at idle priority beside the lanes (see SUITE_IDLE).
+idle=""
+[ "$PIN" = 0 ] || [ "$whole" = 0 ] || idle="tests/site.bats"
+idle=" ${SUITE_IDLE-$idle} "
+
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 suite_start=$(date +%s)
 
-# run_file INDEX FILE LANE: one Bats file (on lane LANE's cores when pinned);
+# run_file INDEX FILE LANE: one Bats file (on lane LANE's cores when pinned;
+# at idle priority on every core when LANE is "idle");
 # its TAP in $out/INDEX.tap, its time in $out/INDEX.time.
 run_file() {
   local t0 pin=(); t0=$(date +%s)
-  [ "$PIN" = 0 ] || pin=(taskset -c "$(lane_cpus "$3")")
+  if [ "$3" = idle ]; then pin=(nice -n 19)
+  elif [ "$PIN" != 0 ]; then pin=(taskset -c "$(lane_cpus "$3")"); fi
   "${pin[@]}" bats --tap --timing ${FILTER:+-f "$FILTER"} "$2" < /dev/null > "$out/$1.tap" 2>&1
   echo $(( $(date +%s) - t0 )) > "$out/$1.time"
 }
@@ -86,8 +102,14 @@ show() {
 }
 
 i=0
-declare -A running=() lane_of=()
+declare -A running=() lane_of=() idle_runs=()
 for f in "$@"; do
+  if [[ "$idle" == *" $f "* ]]; then
+    run_file "$i" "$f" idle &
+    idle_runs[$i]="$f"
+    i=$((i + 1))
+    continue
+  fi
   while [ "${#running[@]}" -ge "$JOBS" ]; do
     wait -n 2>/dev/null || true
     for k in "${!running[@]}"; do
@@ -102,7 +124,7 @@ for f in "$@"; do
   i=$((i + 1))
 done
 wait
-for k in "${!running[@]}"; do show "$k" "${running[$k]}"; done
+for k in "${!running[@]}" "${!idle_runs[@]}"; do show "$k" "${running[$k]:-${idle_runs[$k]:-}}"; done
 
 cat "$out"/*.tap > "$out/all.log" 2>/dev/null || : > "$out/all.log"
 log="$out/all.log"
@@ -115,6 +137,7 @@ plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 [ "$plans" -eq $# ] || failed=$((failed + $# - plans))
 echo
 pinned=""; [ "$PIN" = 0 ] || pinned=", each on $per_lane of the ${#cpus[@]} cores"
+[ "${#idle_runs[@]}" -eq 0 ] || pinned="$pinned; ${idle_runs[*]} beside them at idle priority"
 wall=$(( $(date +%s) - suite_start ))
 # The CPU time of everything the suite ran (this shell's children, fields 16
 # and 17 of /proc/PID/stat, in clock ticks), against what the cores could give.
