@@ -178,7 +178,7 @@ exercise_never_passes() {
 # solution passes `make check`, every step.
 exercise_passes_solved() {
   local dir="$BATS_FILE_TMPDIR/solved-$LESSON"
-  python3 "$COURSE_ROOT/tests/exercise_blocks.py" fill "$EX" "$SOL" "$dir"
+  /usr/bin/python3 "$COURSE_ROOT/tests/exercise_blocks.py" fill "$EX" "$SOL" "$dir"
   # Filled, the exercise's code is the solution's byte for byte: its programs
   # are the solution's, already built (make test builds every folder first).
   reuse_build "$SOL" "$dir" || true
@@ -217,6 +217,6 @@ reuse_build() {
 # exercise_matches_solution: outside the step blocks, exercise and solution are
 # the same code (so the exercise is the lesson's program with its calls blanked).
 exercise_matches_solution() {
-  run python3 "$COURSE_ROOT/tests/exercise_blocks.py" compare "$EX" "$SOL"
+  run /usr/bin/python3 "$COURSE_ROOT/tests/exercise_blocks.py" compare "$EX" "$SOL"
   assert_success
 }

@@ -35,9 +35,9 @@ cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
   jobs_default=2
   # The longest files first (measured wall times, slowest first); the rest after.
-  first=(tests/site.bats tests/petsc-options.bats tests/10-slepc.bats tests/08-heat.bats
-         tests/sanitizers.bats tests/slurm.bats tests/04-deadlock.bats tests/06-fft.bats
-         tests/13-wave.bats tests/11-snes.bats)
+  first=(tests/site.bats tests/sanitizers.bats tests/petsc-options.bats tests/slurm.bats
+         tests/04-deadlock.bats tests/08-heat.bats tests/simulate.bats tests/10-slepc.bats
+         tests/13-wave.bats tests/06-fft.bats tests/11-snes.bats)
   files=()
   for f in "${first[@]}"; do [ -f "$f" ] && files+=("$f"); done
   for f in tests/*.bats; do

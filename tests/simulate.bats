@@ -167,7 +167,7 @@ same_answers() {
 
 @test "simulate: the validation table (lesson 17) has every ratio inside the range its page states" {
   local csv="$COURSE_ROOT/lessons/_data/17-scaling-validation.csv"
-  run python3 - "$csv" <<'PY'
+  run /usr/bin/python3 - "$csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 bad = [f"{r['case']} (np={r['np']}): simulated/real = {r['ratio']}, outside [{r['low']}, {r['high']}]"
@@ -195,7 +195,7 @@ PY
     --max-bytes 65536 --reps 50 --samples 3 --csv "$csv"
   assert_success
   # Median one-way time per size against the measured one: the range the page states for ping-pong.
-  run python3 - "$csv" "$COURSE_ROOT/lessons/_data/03-pingpong-ours-openmpi.csv" <<'PY'
+  run /usr/bin/python3 - "$csv" "$COURSE_ROOT/lessons/_data/03-pingpong-ours-openmpi.csv" <<'PY'
 import csv, sys
 sim = {r["bytes"]: float(r["latency_us"]) for r in csv.DictReader(open(sys.argv[1]))}
 real = {r["bytes"]: float(r["latency_us"]) for r in csv.DictReader(open(sys.argv[2]))}
