@@ -16,11 +16,12 @@
 #   SUITE_IDLE="tests/site.bats"  files that run beside the lanes, from the
 #                  start, at the lowest priority (nice 19) on every core: they
 #                  take the CPU time the lanes leave idle (a lane waits for
-#                  Slurm jobs, launches, a browser), and the lanes hardly
-#                  notice them.  The default, when the whole suite runs in
-#                  pinned lanes: the site (a long file of Python, Sphinx and
-#                  short runs, none of which waits on a partner rank).
-#                  SUITE_IDLE= runs every file in the lanes.
+#                  Slurm jobs, launches, a hang's grace time).  The default,
+#                  when the whole suite runs in pinned lanes: the site, the
+#                  longest file (figures, Doxygen, Sphinx, a browser, and
+#                  short program runs that have up to 300 s each).  Measured
+#                  here: the suite took 599 s with the site in a lane, 529 s
+#                  beside them.  SUITE_IDLE= runs every file in the lanes.
 #   SUITE_PIN=1    each lane runs on its own share of the cores (taskset; the
 #                  default when there are at least as many cores as lanes).
 #                  An MPI rank that waits for a message polls and yields its
