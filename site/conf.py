@@ -215,7 +215,8 @@ _make_figures()
 # the struct names, so two files of a lesson that define the same name go on
 # two pages; a C++ namespace per file keeps Sphinx from reading the programs'
 # `main` functions as one declaration defined twice.  (A page per file, 118
-# pages, took Sphinx twice as long: every page carries the whole navigation.)
+# pages, took Sphinx about twice as long: measured, 55-60 s against 33 s on
+# one core.)
 # The headers every lesson shares (common/*.hpp, copied into the lesson folders
 # by `make sync`) get one page of their own, api/common, instead of one per
 # copy: their macros (PETSC_SUCCESS) are C declarations, which no namespace
