@@ -239,16 +239,15 @@ def _api_pages():
     def is_common_copy(f):
         return f.name in common and f.read_bytes() == common[f.name]
 
-    lessons = []                 # (lesson folder, its files)
+    lessons = []                 # (lesson folder, [(source file, its Doxygen output folder)])
     folders = sorted(p for p in (ROOT / "solutions").glob("[0-9][0-9]-*") if p.is_dir())
     for lesson in folders + [ROOT / "common"]:
         files = sorted(lesson.glob("*.cpp")) + sorted(lesson.glob("*.hpp"))
         if lesson.name != "common":
             files = [f for f in files if not is_common_copy(f)]
         if files:
-            lessons.append((lesson, files))
-    _run_doxygen([(f, BUILD / "doxygen" / lesson.name / f.name)
-                  for lesson, files in lessons for f in files])
+            lessons.append((lesson, [(f, BUILD / "doxygen" / lesson.name / f.name) for f in files]))
+    _run_doxygen([job for _, files in lessons for job in files])
     for lesson, files in lessons:
         page = ROOT / "lessons" / f"{lesson.name}.rst"
         if lesson.name == "common":
@@ -260,9 +259,8 @@ def _api_pages():
         # Options go on different pages: a file goes on the first page where
         # none of its classes, structs and namespaces is taken.
         pages = []               # [(taken names, sections)]
-        for f in files:
+        for f, out in files:
             project = f"{lesson.name}/{f.name}"
-            out = BUILD / "doxygen" / lesson.name / f.name
             breathe_projects[project] = str(out / "xml")
             names = set(re.findall(r'refid="([^"]+)" kind="(?:struct|class|union|namespace)"',
                                    (out / "xml" / "index.xml").read_text()))
@@ -291,9 +289,6 @@ def _api_pages():
             wanted.add(target)
     for stale in set(api.rglob("*.rst")) - wanted:
         stale.unlink()
-    for folder in sorted(api.iterdir()):
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
 
 
 def _run_doxygen(todo):
@@ -333,9 +328,10 @@ of the site, made without solutions, leaves it out.  The full site has it.
 
 
 def _hide_api_page(app, docname, source):
-    if docname == "api" and course_solutions == "hide":
+    if docname == "api":
         source[0] = API_HIDDEN
 
 
 def setup(app):
-    app.connect("source-read", _hide_api_page)
+    if course_solutions == "hide":
+        app.connect("source-read", _hide_api_page)

@@ -35,6 +35,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
   jobs_default=2
+  idle_default="tests/site.bats"
   # The longest files first (measured wall times, slowest first); the rest after.
   first=(tests/site.bats tests/sanitizers.bats tests/petsc-options.bats tests/slurm.bats
          tests/04-deadlock.bats tests/08-heat.bats tests/simulate.bats tests/10-slepc.bats
@@ -47,9 +48,9 @@ if [ $# -eq 0 ]; then
   set -- "${files[@]}"
 else
   jobs_default=1
+  idle_default=""
 fi
 JOBS="${SUITE_JOBS:-$jobs_default}"
-whole=0; [ "$jobs_default" = 1 ] || whole=1
 
 # The cores this process may use (Cpus_allowed_list, e.g. "0-3,6"), one per word.
 cpus=()
@@ -77,9 +78,8 @@ lane_cpus() {
 }
 
 # The files that run at idle priority beside the lanes (see SUITE_IDLE).
-idle=""
-[ "$PIN" = 0 ] || [ "$whole" = 0 ] || idle="tests/site.bats"
-idle=" ${SUITE_IDLE-$idle} "
+[ "$PIN" != 0 ] || idle_default=""
+idle=" ${SUITE_IDLE-$idle_default} "
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
