@@ -5,8 +5,12 @@
 #   slurm_stop DIR    stop every daemon by its pid file
 #
 # The node offers 4 CPUs whatever the hardware (SlurmdParameters=
-# config_overrides), so 4-rank jobs run on a 2-core machine, and finished
-# jobs leave the queue after 2 s (MinJobAge) so `sbatch --wait` returns soon.
+# config_overrides), so 4-rank jobs run on a 2-core machine.  A finished job's
+# record stays for 60 s (MinJobAge): `sbatch --wait` looks at the job every 2,
+# 4, 8, then 10 s and must still find it there to read its exit status.  (With
+# 2 s, a job that failed within a few seconds was gone when sbatch looked
+# again: sbatch said "Job N no longer found and exit code not found" and
+# exited 0, and a test that expected the failure failed, once in 8 runs.)
 # OverSubscribe=FORCE:4 lets up to four jobs share a CPU, so the lessons' jobs
 # run side by side.  The ports are free ones picked at start, not the default
 # 6817/6818, so the test cluster keeps clear of a real Slurm and of another
@@ -67,7 +71,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 MpiDefault=none
 ReturnToService=2
-MinJobAge=2
+MinJobAge=60
 SlurmdParameters=config_overrides
 NodeName=$host CPUs=4 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
