@@ -65,6 +65,13 @@ ifneq ($(PETSC_PROGRAMS),)
   endif
 endif
 
+# mpi.h also declares MPI's old C++ bindings (MPI::Comm and the like: removed
+# from the MPI standard in MPI-3 and from Open MPI 5) unless told not to.  No
+# lesson uses them, and without them each MPI program compiles about a quarter
+# faster (measured: 08-heat's heat_mpi in 3.7 s instead of 5.0 s with Open MPI
+# 4.1).  PETSc's own headers leave them out the same way.
+override MPICXX += -DOMPI_SKIP_MPICXX -DMPICH_SKIP_MPICXX
+
 # Sanitizers: a build of its own, so it never mixes with the normal one.  It is
 # not optimised (-O0, after the folder's -O2): the sanitizers report the same
 # errors, their reports name the exact line, and it compiles in about a third
