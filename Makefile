@@ -78,11 +78,17 @@ $(BUILDS): build-%:
 	  echo "== skip $(notdir $*): a PETSc lesson, built with PETSc's MPI (Open MPI) only"; exit 0; fi; \
 	echo "== build $*"; $(MAKE) --no-print-directory -C $* MPI=$(MPI) all
 
-# The solutions' MPICH builds too, before the suite: files in the two lanes
-# would otherwise build one folder's build/mpich at the same moment (seen: a
-# Slurm job's make was writing 04-deadlock's binary while 04-deadlock.bats ran it).
-test: all
-	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) --output-sync=target MPI=mpich $(addprefix build-solutions/,$(LESSONS))
+# make test builds the solutions' MPICH variants too, in the same run as `all`,
+# before the suite: files in the two lanes would otherwise build one folder's
+# build/mpich at the same moment (seen: a Slurm job's make was writing
+# 04-deadlock's binary while 04-deadlock.bats ran it).
+MPICH_BUILDS := $(addprefix build-mpich/solutions/,$(LESSONS))
+.PHONY: $(MPICH_BUILDS)
+$(MPICH_BUILDS): build-mpich/%:
+	@$(MAKE) --no-print-directory MPI=mpich build-$*
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(BUILD_JOBS) --output-sync=target $(BUILDS) $(MPICH_BUILDS)
 	@tests/run-suite.sh
 
 # Not part of `make test`: builds a Debian root from scratch (needs root and a mirror).
