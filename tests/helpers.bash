@@ -62,31 +62,14 @@ mpirun() {
   drop_launcher_notice
 }
 
-# drop_launcher_notice: remove from $output (and $lines) the boxed notice Open
-# MPI 5's launcher adds after a failing run ("prterun detected that one or more
-# processes exited with non-zero status ..."), which no setting turns off; the
-# unfiltered text stays in $raw_output.  Open MPI 4 (quiet) and MPICH add none.
-# Also the line "[host:pid] PMIX ERROR: PMIX_ERR_UNREACH ..." that Open MPI 5's
-# PMIx server sometimes prints when ranks exit with an error at the same time,
-# and the line "[warn] Epoll MOD(4) on fd 27 failed. ..." its event library
-# printed once in a whole suite (a 5-rank refused run, on a loaded machine).
-# common/grade.sh (the exercises' grader, standalone in each exercise folder)
-# filters with the same awk program, and site/_ext/course.py (the pages'
-# course-run output) drops the same lines: change the three together.
+# drop_launcher_notice: remove from $output (and $lines) the lines Open MPI 5's
+# launcher adds that are not the program's (mpi_output_filter, in
+# common/mpi-env.sh: its boxed notice after a failing run, and two lines of
+# PMIx and of its event library); the unfiltered text stays in $raw_output.
 drop_launcher_notice() {
   raw_output="$output"
   case "$output" in *prterun*|*PMIX_ERR_UNREACH*|*'[warn] Epoll'*) ;; *) return 0 ;; esac
-  output="$(printf '%s\n' "$output" | awk '
-    /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
-    /^\[warn\] Epoll [A-Z]+\([0-9]+\) on fd [0-9]+ failed/ { next }
-    length($0) >= 60 && /^-+$/ { if (inbox) { b[++n] = $0; keep = 1
-                              for (i = 1; i <= n; i++) if (b[i] ~ /prterun (detected|has exited)/) keep = 0
-                              if (keep) for (i = 1; i <= n; i++) print b[i]
-                              inbox = 0; n = 0 }
-                 else { inbox = 1; n = 0; b[++n] = $0 } next }
-    inbox { b[++n] = $0; next }
-    { print }
-    END { if (inbox) for (i = 1; i <= n; i++) print b[i] }')"
+  output="$(printf '%s\n' "$output" | mpi_output_filter)"
   lines=()
   [ -z "$output" ] || mapfile -t lines <<< "$output"
 }

@@ -70,21 +70,9 @@ launch() {
   if [ ! -x "$BUILD/$_prog" ]; then fail "$BUILD/$_prog was not built: run make and read the compiler's first error"; return 1; fi
   OUT="$(timeout -k 5 "$GRADE_TIMEOUT" "$MPIEXEC" -n "$_np" "$BUILD/$_prog" "$@" < /dev/null 2>&1)"
   STATUS=$?
-  # Open MPI 5's launcher boxes a notice after a failing run, and its PMIx server
-  # may add a line PMIX_ERR_UNREACH, its event library a line "[warn] Epoll
-  # ... failed": not the learner's output.
-  # (lines kept in an array, not one growing string: a long output stays fast)
-  case "$OUT" in *prterun*|*PMIX_ERR_UNREACH*|*'[warn] Epoll'*) OUT="$(printf '%s\n' "$OUT" | awk '
-    /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
-    /^\[warn\] Epoll [A-Z]+\([0-9]+\) on fd [0-9]+ failed/ { next }
-    length($0) >= 60 && /^-+$/ { if (inbox) { b[++n] = $0; keep = 1
-                              for (i = 1; i <= n; i++) if (b[i] ~ /prterun (detected|has exited)/) keep = 0
-                              if (keep) for (i = 1; i <= n; i++) print b[i]
-                              inbox = 0; n = 0 }
-                 else { inbox = 1; n = 0; b[++n] = $0 } next }
-    inbox { b[++n] = $0; next }
-    { print }
-    END { if (inbox) for (i = 1; i <= n; i++) print b[i] }')" ;; esac
+  # Open MPI 5's launcher adds lines that are not the learner's output
+  # (mpi_output_filter, in mpi-env.sh, drops them).
+  case "$OUT" in *prterun*|*PMIX_ERR_UNREACH*|*'[warn] Epoll'*) OUT="$(printf '%s\n' "$OUT" | mpi_output_filter)" ;; esac
   if [ "$STATUS" -eq 124 ] || [ "$STATUS" -eq 137 ]; then
     fail "$_prog on $_np ranks did not finish in $GRADE_TIMEOUT s: a rank is waiting for a message that never comes (a deadlock?)." \
          "Run it yourself: make run PROG=$_prog NP=$_np"

@@ -113,36 +113,16 @@ DEFAULT_TIMEOUT = 300
 
 # ---- course-run -------------------------------------------------------------
 
-# Open MPI 5's launcher lines that are not the program's (tests/helpers.bash
-# and common/grade.sh drop the same): PMIx's "[host:pid] PMIX ERROR:
-# PMIX_ERR_UNREACH ..." when ranks exit with an error at once, and the event
-# library's "[warn] Epoll MOD(4) on fd 27 failed ...".
-_LAUNCHER_LINE = re.compile(r"^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH |"
-                            r"^\[warn\] Epoll [A-Z]+\([0-9]+\) on fd [0-9]+ failed")
-
-
 def _strip_noise(text):
-    """Drop make's 'make: *** ... Error N' lines and Open MPI 5's boxed
-    launcher notice and launcher lines (as tests/helpers.bash does), keep
-    everything else."""
-    out, box, inbox = [], [], False
-    for line in text.splitlines():
-        if set(line) == {"-"} and len(line) >= 60:
-            if inbox:
-                box.append(line)
-                if not any("prterun detected" in b or "prterun has exited" in b for b in box):
-                    out.extend(box)
-                box, inbox = [], False
-            else:
-                box, inbox = [line], True
-            continue
-        if inbox:
-            box.append(line)
-            continue
-        if line.startswith("make: *** ") or line.startswith("make[1]: *** ") or _LAUNCHER_LINE.match(line):
-            continue
-        out.append(line)
-    out.extend(box)
+    """Drop make's 'make: *** ... Error N' lines and the lines Open MPI 5's
+    launcher adds (its boxed notice after a failing run, PMIx's and its event
+    library's lines): mpi_output_filter in common/mpi-env.sh, the filter the
+    tests and the exercises' grader use too.  Keep everything else."""
+    text = subprocess.run(["sh", "-c", ". common/mpi-env.sh && mpi_output_filter"],
+                          cwd=ROOT, input=text, capture_output=True, text=True,
+                          check=True).stdout
+    out = [line for line in text.splitlines()
+           if not line.startswith(("make: *** ", "make[1]: *** "))]
     while out and not out[-1].strip():
         out.pop()
     return "\n".join(out)

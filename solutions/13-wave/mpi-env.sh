@@ -64,3 +64,29 @@ if [ "${COURSE_CONTAINER:-0}" = 1 ]; then
   export OMPI_MCA_btl_vader_single_copy_mechanism="${OMPI_MCA_btl_vader_single_copy_mechanism:-none}" # Open MPI 4
   export OMPI_MCA_smsc="${OMPI_MCA_smsc:-^cma}"                                                    # Open MPI 5 (btl_sm)
 fi
+
+# mpi_output_filter: copy standard input to standard output without the lines
+# Open MPI 5's launcher adds that are not the program's: the boxed notice after
+# a failing run (above), the line "[host:pid] PMIX ERROR: PMIX_ERR_UNREACH ..."
+# its PMIx server may print when ranks exit with an error at the same time, and
+# the line "[warn] Epoll MOD(4) on fd 27 failed ..." its event library printed
+# once in a whole test run.  Open MPI 4 (quiet) and MPICH print none of these.
+# The course's tests, the exercises' grader and the pages' program output all
+# filter with this one function.
+mpi_output_filter() {
+  awk '
+    /^\[[^]]*\] PMIX ERROR: PMIX_ERR_UNREACH / { next }
+    /^\[warn\] Epoll [A-Z]+\([0-9]+\) on fd [0-9]+ failed/ { next }
+    length($0) >= 60 && /^-+$/ {
+      if (inbox) {
+        b[++n] = $0; keep = 1
+        for (i = 1; i <= n; i++) if (b[i] ~ /prterun (detected|has exited)/) keep = 0
+        if (keep) for (i = 1; i <= n; i++) print b[i]
+        inbox = 0; n = 0
+      } else { inbox = 1; n = 0; b[++n] = $0 }
+      next
+    }
+    inbox { b[++n] = $0; next }
+    { print }
+    END { if (inbox) for (i = 1; i <= n; i++) print b[i] }'
+}
