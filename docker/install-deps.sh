@@ -36,8 +36,8 @@ LEARNER=(
   python3 python3-numpy
   # a simulated cluster: SimGrid's SMPI runs the MPI lessons on many simulated ranks
   libsimgrid-dev
-  # test suite
-  bats bats-assert bats-support
+  # test suite (hwloc-nox: lstopo, the machine's topology read once for all of its runs)
+  bats bats-assert bats-support hwloc-nox
 )
 # What the whole suite, the benchmarks and the site need on top (CI, instructors).
 FULL=(
