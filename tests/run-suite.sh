@@ -104,12 +104,16 @@ run_file() {
   if [ "$3" = idle ]; then pin=(nice -n 19)
   elif [ "$PIN" != 0 ]; then pin=(taskset -c "$(lane_cpus "$3")"); fi
   "${pin[@]}" bats --tap --timing ${FILTER:+-f "$FILTER"} "$2" < /dev/null > "$out/$1.tap" 2>&1
+  # This subshell's children's CPU time (the second line of `times`: user, system).
+  times > "$out/$1.times"
+  awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += 60 * a[1] + a[2] }
+                 printf "%.0f\n", t }' "$out/$1.times" > "$out/$1.cpu"
   echo $(( $(date +%s) - t0 )) > "$out/$1.time"
 }
 
 # show INDEX FILE: print a finished file's TAP and time.
 show() {
-  echo "# ---- $2 ($(cat "$out/$1.time") s)"
+  echo "# ---- $2 ($(cat "$out/$1.time") s, $(cat "$out/$1.cpu" 2>/dev/null) s of CPU time)"
   cat "$out/$1.tap"
 }
 
@@ -157,9 +161,10 @@ echo "# suite CPU time: $(awk -v w="$wall" -v c="${#cpus[@]}" -v hz="$(getconf C
   sub(/^.*\) /, ""); u = $14 / hz; s = $15 / hz   # after "pid (comm) ", field 16 is the 14th
   printf "%.0f s (user %.0f s, system %.0f s), %.0f%% of %d cores for %d s", u + s, u, s,
          (w > 0 && c > 0) ? 100 * (u + s) / (c * w) : 0, c, w }' "/proc/$$/stat" 2>/dev/null)"
-echo "# suite wall time: $wall s ($JOBS at a time$pinned); per file:"
+echo "# suite wall time: $wall s ($JOBS at a time$pinned); per file, wall and CPU time:"
 for k in $(seq 0 $((i - 1))); do
-  printf '#   %4s s  %s\n' "$(cat "$out/$k.time" 2>/dev/null || echo '?')" "${@:k + 1:1}"
+  printf '#   %4s s %4s s  %s\n' "$(cat "$out/$k.time" 2>/dev/null || echo '?')" \
+    "$(cat "$out/$k.cpu" 2>/dev/null || echo '?')" "${@:k + 1:1}"
 done | sort -rn -k2
 # Where the time goes inside the files: the slowest tests (bats --timing adds
 # "in N ms" to each result line).
