@@ -167,6 +167,20 @@ unbats() {
   done
 }
 
+@test "course: the tests' filter drops Open MPI 5's launcher lines and keeps the program's" {
+  local box; box="$(printf -- '-%.0s' {1..70})"
+  output="$(printf '%s\n' "error: --np 9 is too many" \
+    "[vm:4242] PMIX ERROR: PMIX_ERR_UNREACH in file server/pmix_server.c at line 3274" \
+    "$box" "prterun detected that one or more processes exited with non-zero status," "$box" "check = FAIL")"
+  drop_launcher_notice
+  [ "$output" = "$(printf '%s\n' "error: --np 9 is too many" "check = FAIL")" ] || { echo "got: $output"; return 1; }
+  [ "${#lines[@]}" -eq 2 ] && [ "${lines[1]}" = "check = FAIL" ]
+  # output without the launcher's words is left as it is, with its lines
+  output="check = PASS"; lines=("check = PASS")
+  drop_launcher_notice
+  [ "$output" = "check = PASS" ] && [ "$raw_output" = "check = PASS" ] && [ "${#lines[@]}" -eq 1 ]
+}
+
 @test "course: make check inside a solution runs the lesson's tests on that build" {
   # The command: the lesson's Bats file, with LESSON_DIR naming this folder.
   run make --no-print-directory -n -C solutions/02-hello check

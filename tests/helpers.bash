@@ -68,8 +68,8 @@ mpirun() {
 # PMIx and of its event library); the unfiltered text stays in $raw_output.
 drop_launcher_notice() {
   raw_output="$output"
-  case "$output" in *prterun*|*PMIX_ERR_UNREACH*|*'[warn] Epoll'*) ;; *) return 0 ;; esac
-  output="$(printf '%s\n' "$output" | mpi_output_filter)"
+  output="$(mpi_filter_text "$output")"
+  [ "$output" != "$raw_output" ] || return 0
   lines=()
   [ -z "$output" ] || mapfile -t lines <<< "$output"
 }

@@ -72,7 +72,7 @@ launch() {
   STATUS=$?
   # Open MPI 5's launcher adds lines that are not the learner's output
   # (mpi_output_filter, in mpi-env.sh, drops them).
-  case "$OUT" in *prterun*|*PMIX_ERR_UNREACH*|*'[warn] Epoll'*) OUT="$(printf '%s\n' "$OUT" | mpi_output_filter)" ;; esac
+  OUT="$(mpi_filter_text "$OUT")"
   if [ "$STATUS" -eq 124 ] || [ "$STATUS" -eq 137 ]; then
     fail "$_prog on $_np ranks did not finish in $GRADE_TIMEOUT s: a rank is waiting for a message that never comes (a deadlock?)." \
          "Run it yourself: make run PROG=$_prog NP=$_np"
