@@ -22,6 +22,13 @@
 #                  short program runs that have up to 300 s each).  Measured
 #                  here: the suite took 599 s with the site in a lane, 529 s
 #                  beside them.  SUITE_IDLE= runs every file in the lanes.
+#   SUITE_SIDE="tests/slurm.bats tests/cluster.bats"  files that mostly wait
+#                  (for Slurm's daemons and the jobs they start): they run one
+#                  after another from the start, beside the lanes, on every
+#                  core, at normal priority (a daemon that answers late makes
+#                  a job wait).  In a lane the two held it for about 75 s
+#                  and used 6-7 s of CPU time.  SUITE_SIDE= runs them in the
+#                  lanes.
 #   SUITE_PIN=1    each lane runs on its own share of the cores (taskset; the
 #                  default when there are at least as many cores as lanes).
 #                  An MPI rank that waits for a message polls and yields its
@@ -36,6 +43,7 @@ cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
   jobs_default=2
   idle_default="tests/site.bats"
+  side_default="tests/slurm.bats tests/cluster.bats"
   # The longest files first (measured wall times, slowest first); the rest after.
   first=(tests/site.bats tests/sanitizers.bats tests/petsc-options.bats tests/slurm.bats
          tests/04-deadlock.bats tests/08-heat.bats tests/simulate.bats tests/10-slepc.bats
@@ -49,6 +57,7 @@ if [ $# -eq 0 ]; then
 else
   jobs_default=1
   idle_default=""
+  side_default=""
 fi
 JOBS="${SUITE_JOBS:-$jobs_default}"
 
@@ -77,9 +86,11 @@ lane_cpus() {
   echo "${list// /,}"
 }
 
-# The files that run at idle priority beside the lanes (see SUITE_IDLE).
-[ "$PIN" != 0 ] || idle_default=""
+# The files that run at idle priority beside the lanes (see SUITE_IDLE), and
+# those that run one after another beside them (see SUITE_SIDE).
+[ "$PIN" != 0 ] || { idle_default=""; side_default=""; }
 idle=" ${SUITE_IDLE-$idle_default} "
+side=" ${SUITE_SIDE-$side_default} "
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
@@ -97,11 +108,12 @@ fi
 suite_start=$(date +%s)
 
 # run_file INDEX FILE LANE: one Bats file (on lane LANE's cores when pinned;
-# at idle priority on every core when LANE is "idle");
+# at idle priority on every core when LANE is "idle", on every core when "side");
 # its TAP in $out/INDEX.tap, its time in $out/INDEX.time.
 run_file() {
   local t0 pin=(); t0=$(date +%s)
   if [ "$3" = idle ]; then pin=(nice -n 19)
+  elif [ "$3" = side ]; then pin=()
   elif [ "$PIN" != 0 ]; then pin=(taskset -c "$(lane_cpus "$3")"); fi
   "${pin[@]}" bats --tap --timing ${FILTER:+-f "$FILTER"} "$2" < /dev/null > "$out/$1.tap" 2>&1
   # This subshell's children's CPU time (the second line of `times`: user, system).
@@ -109,17 +121,26 @@ run_file() {
   awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += 60 * a[1] + a[2] }
                  printf "%.0f\n", t }' "$out/$1.times" > "$out/$1.cpu"
   echo $(( $(date +%s) - t0 )) > "$out/$1.time"
+  echo $(( t0 - suite_start )) > "$out/$1.start"
 }
 
 # show INDEX FILE: print a finished file's TAP and time.
 show() {
-  echo "# ---- $2 ($(cat "$out/$1.time") s, $(cat "$out/$1.cpu" 2>/dev/null) s of CPU time)"
+  echo "# ---- $2 ($(cat "$out/$1.time") s, $(cat "$out/$1.cpu" 2>/dev/null) s of CPU time, from $(cat "$out/$1.start") s)"
   cat "$out/$1.tap"
 }
 
+# The side files, one after another (each in its own subshell, so that its
+# CPU time is its own).
+declare -A running=() lane_of=() idle_runs=() side_runs=()
 i=0
-declare -A running=() lane_of=() idle_runs=()
+for f in "$@"; do [[ "$side" != *" $f "* ]] || side_runs[$i]="$f"; i=$((i + 1)); done
+if [ "${#side_runs[@]}" -gt 0 ]; then
+  ( for k in "${!side_runs[@]}"; do ( run_file "$k" "${side_runs[$k]}" side ); done ) &
+fi
+i=0
 for f in "$@"; do
+  if [ -n "${side_runs[$i]:-}" ]; then i=$((i + 1)); continue; fi
   if [[ "$idle" == *" $f "* ]]; then
     run_file "$i" "$f" idle &
     idle_runs[$i]="$f"
@@ -140,7 +161,9 @@ for f in "$@"; do
   i=$((i + 1))
 done
 wait
-for k in "${!running[@]}" "${!idle_runs[@]}"; do show "$k" "${running[$k]:-${idle_runs[$k]:-}}"; done
+for k in "${!running[@]}" "${!idle_runs[@]}" "${!side_runs[@]}"; do
+  show "$k" "${running[$k]:-${idle_runs[$k]:-${side_runs[$k]:-}}}"
+done
 
 cat "$out"/*.tap > "$out/all.log" 2>/dev/null || : > "$out/all.log"
 log="$out/all.log"
@@ -154,6 +177,7 @@ plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 echo
 pinned=""; [ "$PIN" = 0 ] || pinned=", each on $per_lane of the ${#cpus[@]} cores"
 [ "${#idle_runs[@]}" -eq 0 ] || pinned="$pinned; ${idle_runs[*]} beside them at idle priority"
+[ "${#side_runs[@]}" -eq 0 ] || pinned="$pinned; ${side_runs[*]} one after another beside them"
 wall=$(( $(date +%s) - suite_start ))
 # The CPU time of everything the suite ran (this shell's children, fields 16
 # and 17 of /proc/PID/stat, in clock ticks), against what the cores could give.
