@@ -96,6 +96,7 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 from pathlib import Path
 
 from docutils import nodes
@@ -172,8 +173,14 @@ def _run_program(folder, prog, np, args, timeout):
               'PROG="$2" NP="$3" ARGS="$4"')
     lock_dir = ROOT / "site" / "_build" / "course-run-locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
-    with open(lock_dir / ("-".join(folder.parts) + ".lock"), "w") as lock:
+    with open(lock_dir / ("-".join(folder.parts) + ".lock"), "w") as lock, \
+         tempfile.TemporaryDirectory(prefix="course-run-") as session:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        # Open MPI 4's launchers share one session folder (/tmp/ompi.HOST.UID):
+        # one that ends removes it while another, starting, creates its own in
+        # it, and that one fails (Open MPI issue 8510).  With -j 2 two runs
+        # overlap: each has its own.
+        env["OMPI_MCA_orte_tmpdir_base"] = session
         return _run_locked(folder, prog, np, args, timeout, env, script)
 
 
