@@ -181,6 +181,25 @@ unbats() {
   [ "$output" = "check = PASS" ] && [ "$raw_output" = "check = PASS" ] && [ "${#lines[@]}" -eq 1 ]
 }
 
+@test "course: the tests' value helpers read whole lines only, and say what is missing" {
+  local text; text="$(printf '%s\n' "xcheck = FAIL" "check = PASS" "time = 1.5 s" "check = FAIL" "size = 3")"
+  output="$text"
+  value_of check && [ "$REPLY" = PASS ]           # the first line that is NAME, not one ending so
+  [ "$(value time)" = "1.5 s" ]
+  assert_value check PASS
+  assert_size 3
+  output="$text"; run assert_close time 1.5 0 abs
+  assert_failure
+  assert_output "time = '1.5 s' is not a number"
+  output="$text"; run value nothere
+  assert_failure
+  assert_line "no line 'nothere = ...' in the output:"
+  output="$(printf '%s\n' "size = 3" "size = 3")"; run assert_size 3
+  assert_failure                                  # two programs (mixed MPIs): caught
+  output="xsize = 3"; run assert_size 3
+  assert_failure
+}
+
 @test "course: make check inside a solution runs the lesson's tests on that build" {
   # The command: the lesson's Bats file, with LESSON_DIR naming this folder.
   run make --no-print-directory -n -C solutions/02-hello check
