@@ -348,7 +348,7 @@ browse() {
   local url="$1"; shift
   timeout -k 5 600 "$(chromium_bin)" --headless --no-sandbox --disable-gpu --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$SERVE_DIR/profile-$BASHPID-$RANDOM" "$@" "$url" 2>/dev/null
+    --user-data-dir="$SERVE_DIR/profile-$RANDOM" "$@" "$url" 2>/dev/null
 }
 
 # check_pages PAGES [SEARCH]: run the checker; $output holds its result lines.
@@ -404,13 +404,11 @@ check_pages() {
   serve
   local shots="$COURSE_ROOT/site/_build/screenshots" p
   mkdir -p "$shots"
-  # the three side by side (each browser is mostly one process at a time)
   for p in index 03-send-recv 05-collectives; do
     rm -f "$shots/$p.png"
     browse "http://127.0.0.1:$PORT/site/$p.html" --hide-scrollbars --window-size=1280,1600 \
-      --screenshot="$shots/$p.png" > /dev/null &
+      --screenshot="$shots/$p.png" > /dev/null
   done
-  wait
   unserve
   for p in index 03-send-recv 05-collectives; do
     [ "$(stat -c %s "$shots/$p.png")" -gt 20000 ] || { echo "screenshot $p.png is missing or blank" >&2; return 1; }
