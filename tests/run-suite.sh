@@ -5,14 +5,18 @@
 #
 #   FILTER=regex   run only the tests whose name matches (bats -f)
 #   SUITE_JOBS=2   how many files run at the same time (default: 2 for the whole
-#                  suite, 1 when files are named).  The longest files start
-#                  first, so the lanes finish together.  Files wait on daemons,
-#                  compilers and MPI launches in turn: on 2 cores two lanes
-#                  keep both busy.  Set SUITE_JOBS=1 to see one file at a time.
-#                  (More lanes than cores gain nothing: 4 lanes, two to a
-#                  core, took 1125 s here, as long as 2 lanes; the suite kept
-#                  the 2 cores 88% busy, 1979 s of CPU time, half of it in the
-#                  kernel starting and ending processes.)
+#                  suite, 3 with Open MPI 5; 1 when files are named).  The
+#                  longest files start first, so the lanes finish together.
+#                  Files wait on daemons, compilers and MPI launches in turn:
+#                  on 2 cores two lanes keep both busy.  With more lanes than
+#                  cores, lanes take the cores in turn (lanes 0 and 2 share
+#                  core 0).  Measured here on clean clones: Debian 12 (Open
+#                  MPI 4) 2 lanes 414 s, 3 lanes 539 s (the CPU time rose from
+#                  494 s to 611 s: ranks that poll take turns with the other
+#                  lane's); Debian 13 (Open MPI 5, whose launches sleep: see
+#                  lessons/running.rst, "Start-up time") the suite 405 s with
+#                  2 lanes, 339 s with 3.  Set SUITE_JOBS=1 to see one file
+#                  at a time.
 #   SUITE_IDLE="tests/site.bats"  files that run beside the lanes, from the
 #                  start, at the lowest priority (nice 19) on every core: they
 #                  take the CPU time the lanes leave idle (a lane waits for
@@ -44,6 +48,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then
   jobs_default=2
+  # Open MPI 5's launches wait (each rank sleeps 0.1 s as it starts; a failed
+  # run's ranks are signalled 0.25 s apart): a third lane fills those waits.
+  case "$(mpiexec --version 2> /dev/null < /dev/null | head -n 1)" in
+    *"Open MPI"*" 5."*) jobs_default=3 ;;
+  esac
   idle_default="tests/site.bats"
   side_default="tests/slurm.bats tests/cluster.bats"
   # The longest files first (measured wall times, slowest first); the rest after.
@@ -69,7 +78,7 @@ for r in $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status 2>/de
   case "$r" in *-*) for ((c = ${r%-*}; c <= ${r#*-}; c++)); do cpus+=("$c"); done ;; *) cpus+=("$r") ;; esac
 done
 PIN="${SUITE_PIN:-1}"
-{ [ "$JOBS" -gt 1 ] && [ "${#cpus[@]}" -ge "$JOBS" ] && command -v taskset > /dev/null; } || PIN=0
+{ [ "$JOBS" -gt 1 ] && [ "${#cpus[@]}" -gt 1 ] && command -v taskset > /dev/null; } || PIN=0
 # Open MPI 4 binds the ranks of a run of 1 or 2 ranks to cores 0 and 1 of the
 # whole machine, whatever taskset allowed: every one-rank run of both lanes
 # then sits on core 0.  Pinned lanes launch unbound ranks, which stay on their
@@ -79,10 +88,13 @@ if [ "$PIN" != 0 ]; then
   export PRTE_MCA_hwloc_default_binding_policy="${PRTE_MCA_hwloc_default_binding_policy:-none}"   # Open MPI 5
 fi
 # lane_cpus LANE: the cores of lane LANE (0..JOBS-1), an equal share of cpus,
-# per_lane of them (the last lane also takes what is left over).
+# per_lane of them (the last lane also takes what is left over).  With more
+# lanes than cores, lane LANE has core LANE modulo the number of cores.
 per_lane=$(( ${#cpus[@]} / JOBS ))
+[ "$per_lane" -ge 1 ] || per_lane=1
 lane_cpus() {
   local list
+  if [ "$JOBS" -gt "${#cpus[@]}" ]; then echo "${cpus[$(( $1 % ${#cpus[@]} ))]}"; return; fi
   if [ "$1" -eq $((JOBS - 1)) ]; then list="${cpus[*]:$(( $1 * per_lane ))}"
   else list="${cpus[*]:$(( $1 * per_lane )):$per_lane}"; fi
   echo "${list// /,}"
@@ -196,6 +208,7 @@ plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 [ "$plans" -eq $# ] || failed=$((failed + $# - plans))
 echo
 pinned=""; [ "$PIN" = 0 ] || pinned=", each on $per_lane of the ${#cpus[@]} cores"
+[ "$PIN" = 0 ] || [ "$JOBS" -le "${#cpus[@]}" ] || pinned=", on the ${#cpus[@]} cores in turn"
 [ "${#idle_runs[@]}" -eq 0 ] || pinned="$pinned; ${idle_runs[*]} beside them at idle priority"
 [ "${#side_runs[@]}" -eq 0 ] || pinned="$pinned; ${side_runs[*]} one after another beside them"
 wall=$(( $(date +%s) - suite_start ))
