@@ -114,7 +114,7 @@ mpirun() {
 drop_launcher_notice() {
   raw_output="$output"
   mpi_has_launcher_lines "$output" || return 0
-  output="$(mpi_filter_text "$output")"
+  output="$(printf '%s\n' "$output" | mpi_output_filter)"
   [ "$output" != "$raw_output" ] || return 0
   lines=()
   [ -z "$output" ] || mapfile -t lines <<< "$output"

@@ -207,8 +207,9 @@ passed=$((passed - skipped))
 plans=$(grep -cE '^1\.\.[0-9]+' "$log" | head -1)
 [ "$plans" -eq $# ] || failed=$((failed + $# - plans))
 echo
-pinned=""; [ "$PIN" = 0 ] || pinned=", each on $per_lane of the ${#cpus[@]} cores"
-[ "$PIN" = 0 ] || [ "$JOBS" -le "${#cpus[@]}" ] || pinned=", on the ${#cpus[@]} cores in turn"
+if [ "$PIN" = 0 ]; then pinned=""
+elif [ "$JOBS" -gt "${#cpus[@]}" ]; then pinned=", on the ${#cpus[@]} cores in turn"
+else pinned=", each on $per_lane of the ${#cpus[@]} cores"; fi
 [ "${#idle_runs[@]}" -eq 0 ] || pinned="$pinned; ${idle_runs[*]} beside them at idle priority"
 [ "${#side_runs[@]}" -eq 0 ] || pinned="$pinned; ${side_runs[*]} one after another beside them"
 wall=$(( $(date +%s) - suite_start ))
